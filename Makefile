@@ -1,0 +1,30 @@
+# The two entry points: `make extract` and `make test`. Each builds .venv from nothing
+# when it is missing or older than the lockfile (only Python 3.11 and pip are needed).
+PY ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed
+INPUT ?= seeds
+OUT ?= data/out
+
+.PHONY: extract test bench evaluate clean-env
+
+$(STAMP): pyproject.toml uv.lock
+	test -x $(VENV)/bin/python || $(PY) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check uv==0.13.8
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(VENV)/bin/uv sync --frozen --inexact --all-extras --quiet
+	touch $(STAMP)
+
+extract: $(STAMP)
+	$(VENV)/bin/facts run $(INPUT) --out $(OUT)
+
+test: $(STAMP)
+	$(VENV)/bin/python -m pytest
+
+bench: $(STAMP)
+	$(VENV)/bin/python -m bench.run --articles 10000
+
+evaluate: $(STAMP)
+	$(VENV)/bin/facts evaluate --gold tests/data/seeds.gold.jsonl --facts $(OUT)/facts.parquet
+
+clean-env:
+	rm -rf $(VENV)

@@ -1,0 +1,45 @@
+"""Stage 5, factsheet: the per-type tables → ``facts.parquet`` (the contract) and ``facts.csv``.
+
+The CSV is for a reviewer in a spreadsheet: UTF-8 with BOM (so Persian shows), one row per fact
+with the sentence around it, the article's dateline and agency, and an empty ``verdict`` column.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.schemas import FACT_TYPES, SCHEMAS
+
+CSV_CONTEXT_COLUMNS = ["sentence", "dateline", "agency", "verdict"]
+
+
+def build_factsheet(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """facts_<type> tables → one ``facts`` table, ordered by document and position."""
+    columns = SCHEMAS["facts"].names
+    parts = [tables[t].reindex(columns=columns) for t in FACT_TYPES if t in tables and len(tables[t])]
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    facts = pd.concat(parts, ignore_index=True)
+    return facts.sort_values(["doc_id", "start", "end", "fact_type"], kind="stable").reset_index(drop=True)
+
+
+def review_frame(facts: pd.DataFrame, documents: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
+    """facts with the context a reviewer needs and an empty verdict column."""
+    sentence_text = sentences.set_index(["doc_id", "sentence_id"])["text"]
+    keys = list(zip(facts.doc_id, facts.sentence_id))
+    review = facts.copy()
+    review["sentence"] = [sentence_text.get(k) for k in keys]
+    header = documents.set_index("doc_id")
+    review["dateline"] = facts.doc_id.map(header["dateline_date"].astype("string"))
+    review["agency"] = facts.doc_id.map(header["agency"])
+    review["verdict"] = ""
+    return review
+
+
+def write_review_csv(review: pd.DataFrame, path: Path) -> Path:
+    tmp = path.with_name(f".{path.name}.tmp")
+    review.to_csv(tmp, index=False, encoding="utf-8-sig")
+    tmp.replace(path)
+    return path

@@ -1,0 +1,55 @@
+"""Producers: the functions that turn a rule's regex match into a fact's values.
+
+A rule in ``rules/TYPE.yaml`` names its producer; the producer lives in
+``pipeline/facttypes/TYPE.py`` and is registered with :func:`producer`. It receives the match
+and the :class:`MatchContext` and returns the fact's value columns, or None to reject the match
+(the text looked right but is not a fact of this type).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any, Callable
+
+from pipeline.rules import RuleSet
+
+Producer = Callable[[re.Match, "MatchContext"], "dict[str, Any] | None"]
+PRODUCERS: dict[tuple[str, str], Producer] = {}
+MODULES = ("header", "money", "date", "doc_count", "official", "percent", "quantity")
+
+
+@dataclass(frozen=True)
+class MatchContext:
+    """What a producer may look at besides its match: the rules' lexicons and the document."""
+
+    rules: RuleSet
+    text: str = ""  # the document's normalized text
+    dateline: dt.date | None = None
+
+    def lexicon_value(self, lexicon: str, surface: str | None) -> Any:
+        return None if surface is None else self.rules.lexicon(lexicon).value(surface)
+
+
+def producer(fact_type: str, name: str) -> Callable[[Producer], Producer]:
+    def register(fn: Producer) -> Producer:
+        PRODUCERS[(fact_type, name)] = fn
+        return fn
+
+    return register
+
+
+def get_producer(fact_type: str, name: str) -> Producer:
+    if not PRODUCERS:
+        for module in MODULES:
+            try:
+                import_module(f"pipeline.facttypes.{module}")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"pipeline.facttypes.{module}":
+                    raise
+    try:
+        return PRODUCERS[(fact_type, name)]
+    except KeyError:
+        raise KeyError(f"no producer {name!r} for fact type {fact_type!r} in pipeline/facttypes/{fact_type}.py") from None

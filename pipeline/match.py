@@ -1,0 +1,123 @@
+"""Stage 4, match: run the rules of ``rules/`` over normalized text → one table per fact type.
+
+Finding a span (the rule's regex) and resolving its value (the rule's producer) are separate
+steps. Within a fact type, overlapping candidates are resolved by keeping the longest span
+(then the earlier rule). Offsets are mapped back to the raw text, so ``raw[start:end] == text``.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from pipeline.facttypes import MatchContext, get_producer
+from pipeline.normalize import OffsetMap
+from pipeline.rules import RuleSet, default_rules
+from pipeline.schemas import FACT_TYPES, SCHEMAS
+
+
+@dataclass
+class Candidate:
+    fact_type: str
+    start: int  # normalized offsets until mapped
+    end: int
+    rule_id: str
+    priority: int
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+def find_candidates(text: str, ctx: MatchContext, fact_type: str) -> list[Candidate]:
+    """Every match of every rule of ``fact_type`` that its producer accepts."""
+    found = []
+    for priority, rule in enumerate(ctx.rules.for_type(fact_type)):
+        produce = get_producer(fact_type, rule.producer)
+        group = "span" if "span" in rule.pattern.groupindex else 0
+        for m in rule.pattern.finditer(text):
+            if m.end(group) <= m.start(group):
+                continue
+            values = produce(m, ctx)
+            if values is not None:
+                found.append(Candidate(fact_type, m.start(group), m.end(group), rule.id, priority, values))
+    return found
+
+
+def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
+    """Keep the longest of overlapping candidates (ties: the earlier rule, then the earlier span)."""
+    kept: list[Candidate] = []
+    occupied: list[tuple[int, int]] = []
+    for cand in sorted(candidates, key=lambda c: (-(c.end - c.start), c.priority, c.start)):
+        i = bisect.bisect_left(occupied, (cand.start, cand.start))
+        before = occupied[i - 1] if i else None
+        after = occupied[i] if i < len(occupied) else None
+        if (before and before[1] > cand.start) or (after and after[0] < cand.end):
+            continue
+        occupied.insert(i, (cand.start, cand.end))
+        kept.append(cand)
+    return sorted(kept, key=lambda c: c.start)
+
+
+def dateline_fact(doc) -> dict[str, Any] | None:
+    """The article's own dateline (found by ingest) as a date fact."""
+    if pd.isna(doc.dateline_start) or doc.dateline_date is None or pd.isna(doc.dateline_date):
+        return None
+    return {
+        "fact_type": "date",
+        "start": int(doc.dateline_start),
+        "end": int(doc.dateline_end),
+        "rule_id": doc.dateline_rule_id,
+        "date_start": doc.dateline_date,
+        "date_end": doc.dateline_date,
+        "calendar": doc.dateline_calendar,
+        "precision": "day",
+    }
+
+
+def match_document(doc, text: str, offsets: OffsetMap, sentence_starts: list[int], rules: RuleSet) -> list[dict]:
+    """All facts of one document, as rows with raw offsets."""
+    dateline = None if pd.isna(doc.dateline_date) else doc.dateline_date
+    ctx = MatchContext(rules=rules, text=text, dateline=dateline)
+    rows = []
+    header = dateline_fact(doc)
+    if header:
+        rows.append(header)
+    for fact_type in FACT_TYPES:
+        # a rule that finds the dateline again does not add a second fact
+        taken = [(header["start"], header["end"])] if header and fact_type == "date" else []
+        for cand in resolve_overlaps(find_candidates(text, ctx, fact_type)):
+            start, end = offsets.span_to_raw(cand.start, cand.end)
+            if any(s < end and start < e for s, e in taken):
+                continue
+            rows.append({"fact_type": fact_type, "start": start, "end": end, "rule_id": cand.rule_id, **cand.values})
+    raw = doc.text
+    for row in rows:
+        row["doc_id"] = doc.doc_id
+        row["text"] = raw[row["start"] : row["end"]]
+        row["fact_id"] = f"{doc.doc_id}:{row['fact_type']}:{row['start']}-{row['end']}"
+        row["sentence_id"] = max(bisect.bisect_right(sentence_starts, row["start"]) - 1, 0)
+    return rows
+
+
+def match_documents(
+    documents: pd.DataFrame, normalized: pd.DataFrame, sentences: pd.DataFrame, rules: RuleSet | None = None
+) -> dict[str, pd.DataFrame]:
+    """documents + normalized + sentences → ``facts_<type>`` tables."""
+    rules = rules or default_rules()
+    docs = {d.doc_id: d for d in documents.itertuples(index=False)}
+    starts = sentences.groupby("doc_id")["start"].apply(list).to_dict()
+    rows: list[dict] = []
+    for norm in normalized.itertuples(index=False):
+        offsets = OffsetMap(tuple(norm.shift_at), tuple(norm.shift_by))
+        rows.extend(match_document(docs[norm.doc_id], norm.text, offsets, starts.get(norm.doc_id, [0]), rules))
+    return facts_by_type(rows)
+
+
+def facts_by_type(rows: list[dict]) -> dict[str, pd.DataFrame]:
+    tables = {}
+    for fact_type in FACT_TYPES:
+        columns = SCHEMAS[f"facts_{fact_type}"].names
+        typed = [{c: r.get(c) for c in columns} for r in rows if r["fact_type"] == fact_type]
+        tables[fact_type] = pd.DataFrame(typed, columns=columns)
+    return tables

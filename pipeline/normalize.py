@@ -1,0 +1,134 @@
+"""Stage 2, normalize: fold Persian text for matching while keeping an exact map to the raw text.
+
+hazm's full ``Normalizer`` rewrites spacing and changes string length (``۳۱۰.۸`` becomes
+``۳۱۰ ٫ ۸``), so only its character tables are used here, applied as a 1:1 fold with
+``str.translate``. Characters that are dropped (diacritics, LRM/RLM, tatweel) are the only
+length change, and an :class:`OffsetMap` records where they were.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.rules import RULES_DIR, load_yaml
+
+ZWNJ = "\u200c"
+
+
+def _cache_dir() -> Path:
+    return Path(os.environ.get("FACTS_CACHE_DIR", Path.home() / ".cache" / "persian-facts"))
+
+
+def _hazm_char_tables() -> dict[str, str]:
+    """hazm's letter folds and the diacritics/special characters it removes, as {char: replacement}.
+
+    Importing hazm costs several seconds (it pulls in scikit-learn and gensim), so the tables
+    are read once per installed hazm version and cached as JSON.
+    """
+    version = metadata.version("hazm")
+    cache = _cache_dir() / f"hazm-{version}-chars.json"
+    if cache.exists():
+        return json.loads(cache.read_text(encoding="utf-8"))
+    from hazm import Normalizer
+
+    hazm = Normalizer(correct_spacing=False, seperate_mi=False, decrease_repeated_chars=False)
+    table = {
+        src: dst
+        for src, dst in zip(hazm.translation_src, hazm.translation_dst, strict=True)
+        if src != dst
+    }
+    for pattern, _ in hazm.diacritics_patterns + hazm.specials_chars_patterns:
+        for ch in re.sub(r"^\[|\]$", "", pattern):
+            table[ch] = ""
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_suffix(".tmp")
+    tmp.write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(cache)
+    return table
+
+
+@lru_cache(maxsize=1)
+def fold_table() -> dict[int, str | None]:
+    """The ``str.translate`` table: hazm's character tables overlaid with ``rules/normalize.yaml``."""
+    folds = dict(_hazm_char_tables())
+    # hazm maps the Arabic percent sign and a few punctuation marks we keep as they are
+    for keep in ("٫", "٬", "،", "؛", "؟", ZWNJ):
+        folds.pop(keep, None)
+    folds.update(load_yaml(RULES_DIR / "normalize.yaml")["fold"])
+    for src, dst in folds.items():
+        if len(src) != 1 or len(dst) > 1:
+            raise ValueError(f"rules/normalize.yaml: fold {src!r} -> {dst!r} is not 1:1 or a drop")
+    return {ord(src): (dst or None) for src, dst in folds.items()}
+
+
+@lru_cache(maxsize=1)
+def _dropped_chars_re() -> re.Pattern:
+    dropped = [chr(code) for code, dst in fold_table().items() if dst is None]
+    return re.compile("[" + "".join(re.escape(ch) for ch in dropped) + "]+")
+
+
+@dataclass(frozen=True)
+class OffsetMap:
+    """Maps offsets in normalized text to offsets in the raw text.
+
+    ``shift_at[k]`` is a normalized offset from which ``shift_by[k]`` raw characters have been
+    dropped before it in total; offsets between breakpoints shift by the last total.
+    """
+
+    shift_at: tuple[int, ...] = ()
+    shift_by: tuple[int, ...] = ()
+
+    def to_raw(self, pos: int, *, is_end: bool = False) -> int:
+        # an end offset belongs to the character before it: dropped marks right after a span
+        # stay outside it
+        probe = pos - 1 if is_end and pos > 0 else pos
+        k = bisect.bisect_right(self.shift_at, probe) - 1
+        return pos + (self.shift_by[k] if k >= 0 else 0)
+
+    def span_to_raw(self, start: int, end: int) -> tuple[int, int]:
+        return self.to_raw(start), self.to_raw(end, is_end=True)
+
+
+def normalize_text(raw: str) -> tuple[str, OffsetMap]:
+    """Fold ``raw`` for matching; returns the folded text and its map back to ``raw``."""
+    shift_at: list[int] = []
+    shift_by: list[int] = []
+    dropped = 0
+    for m in _dropped_chars_re().finditer(raw):
+        dropped += m.end() - m.start()
+        shift_at.append(m.end() - dropped)
+        shift_by.append(dropped)
+    return raw.translate(fold_table()), OffsetMap(tuple(shift_at), tuple(shift_by))
+
+
+def fold_key(text: str) -> str:
+    """A comparison key: folded, with ZWNJ and spaces removed (``رئیس‌جمهور`` == ``رئیسجمهور``)."""
+    folded, _ = normalize_text(text)
+    return re.sub(rf"[\s{ZWNJ}]+", "", folded)
+
+
+def normalize_documents(documents: pd.DataFrame) -> pd.DataFrame:
+    """documents → normalized: one row per readable document with the folded text and its map."""
+    rows = []
+    for doc in documents.itertuples(index=False):
+        if doc.status != "ok":
+            continue
+        text, offsets = normalize_text(doc.text)
+        rows.append(
+            {
+                "doc_id": doc.doc_id,
+                "text": text,
+                "shift_at": list(offsets.shift_at),
+                "shift_by": list(offsets.shift_by),
+            }
+        )
+    return pd.DataFrame(rows, columns=["doc_id", "text", "shift_at", "shift_by"])

@@ -1,0 +1,205 @@
+"""Rules are data: this module loads ``rules/`` and compiles it, failing early and precisely.
+
+Layout of ``rules/``:
+
+- ``lexicons/NAME.yaml``: ``entries: {VALUE: [surface forms]}``; referenced in patterns as
+  ``{NAME}``, which expands to the forms (longest first) with every space or ZWNJ inside a form
+  matching a space, a ZWNJ or nothing (the seeds write ``رئیسجمهور``).
+- ``macros.yaml``: named regex fragments, also referenced as ``{NAME}``; they may use lexicons.
+- ``TYPE.yaml``: the rules of one fact type. Each rule has a dotted ``id`` (it becomes the
+  fact's ``rule_id``), a ``pattern`` (a Python regex over normalized text), a ``producer``
+  (the function in ``pipeline/facttypes/TYPE.py`` that turns the match into values) and
+  ``examples``/``negatives`` that the tests run.
+
+Any problem (bad YAML, unknown key, duplicate id, unknown ``{name}``, a pattern that does not
+compile) raises :class:`RuleError` naming the file and the rule before any article is read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+RULE_KEYS = {"id", "pattern", "producer", "examples", "negatives", "note", "options"}
+FILE_KEYS = {"fact_type", "description", "rules"}
+PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+ZWNJ = "\u200c"
+
+
+class RuleError(ValueError):
+    """A rule file that cannot be used; the message says which file, which rule and why."""
+
+
+def load_yaml(path: Path) -> Any:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except (OSError, yaml.YAMLError) as exc:
+        raise RuleError(f"{path}: cannot read YAML: {exc}") from exc
+
+
+def form_regex(form: str) -> str:
+    """A lexicon form as regex: internal spaces/ZWNJ match a space, a ZWNJ or nothing."""
+    from pipeline.normalize import normalize_text
+
+    folded, _ = normalize_text(form.strip())
+    parts = re.split(rf"[\s{ZWNJ}]+", folded)
+    return rf"[\s{ZWNJ}]?".join(re.escape(p) for p in parts)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """A named word list: surface forms and the value each one stands for."""
+
+    name: str
+    values: dict[str, Any]  # fold_key(form) -> value
+    forms: tuple[str, ...]
+
+    def value(self, surface: str) -> Any:
+        from pipeline.normalize import fold_key
+
+        return self.values.get(fold_key(surface))
+
+    @property
+    def regex(self) -> str:
+        alternatives = sorted({form_regex(f) for f in self.forms}, key=len, reverse=True)
+        return "(?<!\\w)(?:" + "|".join(alternatives) + ")"
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    fact_type: str
+    pattern: re.Pattern
+    producer: str
+    source: Path
+    examples: tuple[dict, ...] = ()
+    negatives: tuple[str, ...] = ()
+    options: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    lexicons: dict[str, Lexicon]
+    macros: dict[str, str]
+    rules: tuple[Rule, ...]
+
+    def for_type(self, fact_type: str) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.fact_type == fact_type)
+
+    def lexicon(self, name: str) -> Lexicon:
+        return self.lexicons[name]
+
+
+def load_lexicon(path: Path) -> Lexicon:
+    from pipeline.normalize import fold_key
+
+    data = load_yaml(path)
+    if not isinstance(data, dict) or not isinstance(data.get("entries"), dict):
+        raise RuleError(f"{path}: a lexicon needs 'entries: {{VALUE: [forms]}}'")
+    values: dict[str, Any] = {}
+    forms: list[str] = []
+    for value, surfaces in data["entries"].items():
+        if isinstance(surfaces, str):
+            surfaces = [surfaces]
+        if not isinstance(surfaces, list) or not all(isinstance(s, str) for s in surfaces):
+            raise RuleError(f"{path}: entry {value!r} must list its surface forms as strings")
+        for surface in surfaces:
+            key = fold_key(surface)
+            if key in values and values[key] != value:
+                raise RuleError(
+                    f"{path}: form {surface!r} stands for both {values[key]!r} and {value!r}"
+                )
+            values[key] = value
+            forms.append(surface)
+    return Lexicon(path.stem, values, tuple(forms))
+
+
+def expand(pattern: str, fragments: dict[str, str], where: str, _depth: int = 0) -> str:
+    """Replace ``{name}`` placeholders with their regex fragments (recursively)."""
+    if _depth > 10:
+        raise RuleError(f"{where}: placeholders nest too deep (a macro refers to itself?)")
+
+    def sub(m: re.Match) -> str:
+        name = m.group(1)
+        if name not in fragments:
+            raise RuleError(f"{where}: unknown placeholder {{{name}}}; known: {sorted(fragments)}")
+        return "(?:" + expand(fragments[name], fragments, where, _depth + 1) + ")"
+
+    return PLACEHOLDER.sub(sub, pattern)
+
+
+def _compile(pattern: str, fragments: dict[str, str], where: str) -> re.Pattern:
+    try:
+        return re.compile(expand(pattern, fragments, where))
+    except re.error as exc:
+        raise RuleError(f"{where}: pattern does not compile: {exc}") from exc
+
+
+def load_rules(rules_dir: Path = RULES_DIR) -> RuleSet:
+    """Load and check every lexicon, macro and rule file under ``rules_dir``."""
+    from pipeline.numbers import number_macros
+
+    lexicons = {p.stem: load_lexicon(p) for p in sorted((rules_dir / "lexicons").glob("*.yaml"))}
+    fragments = {name: lex.regex for name, lex in lexicons.items()}
+    fragments.update(number_macros(lexicons))
+    macros_file = rules_dir / "macros.yaml"
+    macros = (load_yaml(macros_file) or {}) if macros_file.exists() else {}
+    for name, fragment in macros.items():
+        if name in fragments:
+            raise RuleError(f"{macros_file}: macro {name!r} is also a lexicon or number macro")
+        fragments[name] = fragment
+    for name in macros:
+        _compile(f"{{{name}}}", fragments, f"{macros_file}: macro {name}")
+
+    rules: list[Rule] = []
+    seen: dict[str, Path] = {}
+    for path in sorted(rules_dir.glob("*.yaml")):
+        if path.name in ("macros.yaml", "normalize.yaml"):
+            continue
+        data = load_yaml(path)
+        if not isinstance(data, dict) or "rules" not in data or "fact_type" not in data:
+            raise RuleError(f"{path}: a rule file needs 'fact_type:' and 'rules:'")
+        unknown = set(data) - FILE_KEYS
+        if unknown:
+            raise RuleError(f"{path}: unknown key(s) {sorted(unknown)}; allowed: {sorted(FILE_KEYS)}")
+        for raw_rule in data["rules"]:
+            rule_id = raw_rule.get("id") if isinstance(raw_rule, dict) else None
+            where = f"{path}: rule {rule_id or '(no id)'}"
+            if not rule_id or not isinstance(raw_rule, dict):
+                raise RuleError(f"{where}: every rule needs an 'id'")
+            unknown = set(raw_rule) - RULE_KEYS
+            if unknown:
+                raise RuleError(f"{where}: unknown key(s) {sorted(unknown)}; allowed: {sorted(RULE_KEYS)}")
+            for key in ("pattern", "producer"):
+                if not isinstance(raw_rule.get(key), str):
+                    raise RuleError(f"{where}: '{key}' is missing or not a string")
+            if rule_id in seen:
+                raise RuleError(f"{where}: duplicate rule id, first defined in {seen[rule_id]}")
+            if not rule_id.startswith(data["fact_type"] + "."):
+                raise RuleError(f"{where}: rule ids of this file start with '{data['fact_type']}.'")
+            seen[rule_id] = path
+            rules.append(
+                Rule(
+                    id=rule_id,
+                    fact_type=data["fact_type"],
+                    pattern=_compile(raw_rule["pattern"], fragments, where),
+                    producer=raw_rule["producer"],
+                    source=path,
+                    examples=tuple(raw_rule.get("examples") or ()),
+                    negatives=tuple(raw_rule.get("negatives") or ()),
+                    options=dict(raw_rule.get("options") or {}),
+                )
+            )
+    return RuleSet(lexicons, fragments, tuple(rules))
+
+
+@lru_cache(maxsize=1)
+def default_rules() -> RuleSet:
+    return load_rules(RULES_DIR)

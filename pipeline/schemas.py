@@ -1,0 +1,161 @@
+"""The schema registry: one declared Arrow schema per table, and the one writer that enforces it.
+
+Table names say their stage: ``documents`` (ingest), ``normalized`` (normalize), ``sentences``,
+``facts_<type>`` (match, one per fact type) and ``facts`` (factsheet, the contract in
+``../shared/CONTRACT.md``). Every Parquet write goes through :func:`write_table`, which refuses
+missing or unexpected columns and writes atomically (temporary file, then rename), so a crash
+never leaves a half-written file that a notebook would read.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+FACT_TYPES = ("money", "doc_count", "date", "official", "percent", "quantity")
+
+_SPAN = [
+    pa.field("fact_id", pa.string(), nullable=False),
+    pa.field("doc_id", pa.string(), nullable=False),
+    pa.field("fact_type", pa.string(), nullable=False),
+    pa.field("start", pa.int64(), nullable=False),
+    pa.field("end", pa.int64(), nullable=False),
+    pa.field("text", pa.string(), nullable=False),
+    pa.field("sentence_id", pa.int64()),
+    pa.field("rule_id", pa.string(), nullable=False),
+]
+
+# value columns of each fact type, as the contract names them
+VALUE_FIELDS: dict[str, list[pa.Field]] = {
+    "money": [
+        pa.field("amount", pa.float64()),
+        pa.field("amount_min", pa.float64()),
+        pa.field("amount_max", pa.float64()),
+        pa.field("currency", pa.string()),
+    ],
+    "doc_count": [pa.field("count", pa.int64()), pa.field("kind", pa.string())],
+    "date": [
+        pa.field("date_start", pa.date32()),
+        pa.field("date_end", pa.date32()),
+        pa.field("calendar", pa.string()),
+        pa.field("precision", pa.string()),
+    ],
+    "official": [
+        pa.field("name", pa.string()),
+        pa.field("title", pa.string()),
+        pa.field("country", pa.string()),
+    ],
+    "percent": [
+        pa.field("value", pa.float64()),
+        pa.field("value_min", pa.float64()),
+        pa.field("value_max", pa.float64()),
+    ],
+    "quantity": [pa.field("value", pa.float64()), pa.field("unit", pa.string())],
+}
+
+
+def _facts_schema() -> pa.Schema:
+    fields, seen = list(_SPAN), {f.name for f in _SPAN}
+    for fact_type in FACT_TYPES:
+        for f in VALUE_FIELDS[fact_type]:
+            if f.name not in seen:
+                fields.append(f)
+                seen.add(f.name)
+    return pa.schema(fields)
+
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "documents": pa.schema(
+        [
+            pa.field("doc_id", pa.string(), nullable=False),
+            pa.field("source_path", pa.string(), nullable=False),
+            pa.field("sha256", pa.string()),
+            pa.field("status", pa.string(), nullable=False),  # ok, empty, undecodable, ...
+            pa.field("reason", pa.string()),
+            pa.field("encoding", pa.string()),
+            pa.field("n_chars", pa.int64()),
+            pa.field("text", pa.string()),
+            pa.field("dateline_text", pa.string()),
+            pa.field("dateline_start", pa.int64()),
+            pa.field("dateline_end", pa.int64()),
+            pa.field("dateline_date", pa.date32()),
+            pa.field("dateline_calendar", pa.string()),
+            pa.field("dateline_rule_id", pa.string()),
+            pa.field("news_code", pa.string()),
+            pa.field("agency", pa.string()),
+        ]
+    ),
+    "normalized": pa.schema(
+        [
+            pa.field("doc_id", pa.string(), nullable=False),
+            pa.field("text", pa.string(), nullable=False),
+            pa.field("shift_at", pa.list_(pa.int64())),
+            pa.field("shift_by", pa.list_(pa.int64())),
+        ]
+    ),
+    "sentences": pa.schema(
+        [
+            pa.field("doc_id", pa.string(), nullable=False),
+            pa.field("sentence_id", pa.int64(), nullable=False),
+            pa.field("start", pa.int64(), nullable=False),
+            pa.field("end", pa.int64(), nullable=False),
+            pa.field("text", pa.string(), nullable=False),
+        ]
+    ),
+    **{f"facts_{t}": pa.schema(_SPAN + VALUE_FIELDS[t]) for t in FACT_TYPES},
+    "facts": _facts_schema(),
+}
+
+
+def empty_frame(name: str) -> pd.DataFrame:
+    return SCHEMAS[name].empty_table().to_pandas()
+
+
+def to_arrow(name: str, frame: pd.DataFrame) -> pa.Table:
+    """Cast ``frame`` to the registered schema; missing or unexpected columns are an error."""
+    schema = SCHEMAS[name]
+    missing = [c for c in schema.names if c not in frame.columns]
+    extra = [c for c in frame.columns if c not in schema.names]
+    if missing or extra:
+        raise ValueError(f"table {name!r}: missing columns {missing}, unexpected columns {extra}")
+    return pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
+
+
+def table_path(out_dir: Path, name: str) -> Path:
+    return Path(out_dir) / f"{name}.parquet"
+
+
+def write_table(name: str, frame: pd.DataFrame, out_dir: Path) -> Path:
+    """Write ``frame`` as ``out_dir/name.parquet`` under its registered schema, atomically."""
+    table = to_arrow(name, frame)
+    path = table_path(out_dir, name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    pq.write_table(table, tmp)
+    os.replace(tmp, path)
+    return path
+
+
+def read_table(name: str, out_dir: Path) -> pd.DataFrame:
+    path = table_path(out_dir, name)
+    if not path.exists():
+        raise FileNotFoundError(f"{path} not found: run the stage that writes {name!r} first (or `facts run`)")
+    return pq.read_table(path, schema=SCHEMAS[name]).to_pandas()
+
+
+def data_dictionary() -> str:
+    """The README's table of every table and column, generated from the registry."""
+    lines = []
+    for name, schema in SCHEMAS.items():
+        lines += [f"#### `{name}`", "", "| column | type | nullable |", "|---|---|---|"]
+        lines += [f"| `{f.name}` | {f.type} | {'yes' if f.nullable else 'no'} |" for f in schema]
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+if __name__ == "__main__":
+    print(data_dictionary(), end="")

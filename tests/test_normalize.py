@@ -1,0 +1,48 @@
+from pipeline.normalize import fold_key, normalize_text
+from pipeline.sentences import split_sentences
+
+
+def test_digits_of_all_scripts_fold_to_ascii_and_keep_length():
+    text, offsets = normalize_text("۳۱۰.۸ و ٣١٠ و 2025-12-13")
+    assert text == "310.8 و 310 و 2025-12-13"
+    assert offsets.shift_at == ()
+
+
+def test_arabic_letter_forms_fold_to_persian():
+    text, _ = normalize_text("ميليون كشور")
+    assert text == "میلیون کشور"
+
+
+def test_dropped_invisibles_map_back_to_raw():
+    raw = "الف\u200fب ۲۳۵ میلیون\u200e دلار"
+    text, offsets = normalize_text(raw)
+    assert "\u200f" not in text and "\u200e" not in text
+    start = text.index("235")
+    end = text.index("دلار") + len("دلار")
+    raw_start, raw_end = offsets.span_to_raw(start, end)
+    assert raw[raw_start:raw_end] == "۲۳۵ میلیون\u200e دلار"
+
+
+def test_span_ending_before_a_dropped_mark_excludes_it():
+    raw = "دلار\u200e ریال"
+    text, offsets = normalize_text(raw)
+    assert offsets.span_to_raw(0, 4) == (0, 4)
+    assert offsets.span_to_raw(5, 9) == (6, 10)
+
+
+def test_zwnj_is_kept_and_fold_key_ignores_it():
+    text, _ = normalize_text("رئیس\u200cجمهور")
+    assert text == "رئیس\u200cجمهور"
+    assert fold_key("رئیس\u200cجمهور") == fold_key("رئیسجمهور") == fold_key("رئیس جمهور")
+
+
+def test_normalizing_twice_changes_nothing():
+    once, _ = normalize_text("كشور ۱۲٫۵ درصد\u200f")
+    twice, _ = normalize_text(once)
+    assert once == twice
+
+
+def test_sentences_do_not_split_inside_decimals():
+    text = "صادرات 310.8 میلیون دلار بود. واردات کم شد!\nخط دوم"
+    spans = [text[s:e] for s, e in split_sentences(text)]
+    assert spans == ["صادرات 310.8 میلیون دلار بود.", "واردات کم شد!", "خط دوم"]

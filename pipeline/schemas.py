@@ -122,7 +122,12 @@ def to_arrow(name: str, frame: pd.DataFrame) -> pa.Table:
     extra = [c for c in frame.columns if c not in schema.names]
     if missing or extra:
         raise ValueError(f"table {name!r}: missing columns {missing}, unexpected columns {extra}")
-    return pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
+    frame = frame[schema.names].copy()
+    for f in schema:
+        if pa.types.is_date(f.type) and frame[f.name].dtype != object:
+            # an all-missing date column arrives as float NaN; dates arrive as datetime.date
+            frame[f.name] = pd.to_datetime(frame[f.name]).dt.date.astype(object).where(frame[f.name].notna(), None)
+    return pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
 
 
 def table_path(out_dir: Path, name: str) -> Path:

@@ -82,3 +82,14 @@ def test_readme_data_dictionary_matches_the_schema_registry():
     assert readme[readme.index(begin) + len(begin) : readme.index(end)] == data_dictionary(), (
         "README tables drifted: regenerate with `.venv/bin/python -m pipeline.schemas`"
     )
+
+
+def test_a_run_without_any_dateline_writes_its_tables(tmp_path):
+    from pipeline.run import run_pipeline
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("صادرات ۲۳۵ میلیون دلار بود.", encoding="utf-8")
+    run_pipeline(tmp_path / "in", tmp_path / "out")
+    documents = pd.read_parquet(tmp_path / "out" / "documents.parquet")
+    assert documents.dateline_date.isna().all()
+    assert pd.read_parquet(tmp_path / "out" / "facts.parquet").amount.tolist() == [235_000_000]

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.facttypes import MatchContext, get_producer
+from pipeline.facttypes import MatchContext, get_finalizer, get_producer
 from pipeline.normalize import OffsetMap
 from pipeline.rules import RuleSet, default_rules
 from pipeline.schemas import FACT_TYPES, SCHEMAS
@@ -86,7 +86,11 @@ def match_document(doc, text: str, offsets: OffsetMap, sentence_starts: list[int
     for fact_type in FACT_TYPES:
         # a rule that finds the dateline again does not add a second fact
         taken = [(header["start"], header["end"])] if header and fact_type == "date" else []
-        for cand in resolve_overlaps(find_candidates(text, ctx, fact_type)):
+        candidates = find_candidates(text, ctx, fact_type)
+        finish = get_finalizer(fact_type)
+        if finish:
+            candidates = finish(candidates, ctx)
+        for cand in resolve_overlaps(candidates):
             start, end = offsets.span_to_raw(cand.start, cand.end)
             if any(s < end and start < e for s, e in taken):
                 continue

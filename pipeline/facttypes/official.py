@@ -16,6 +16,7 @@ from pipeline.evaluate import name_key
 from pipeline.facttypes import MatchContext, finalizer, producer
 
 WORD = re.compile(r"[^\s«»،,:]+")
+PLURAL = re.compile("\u200c(?:ها|های|هایی)$")
 
 
 @lru_cache(maxsize=1)
@@ -41,8 +42,21 @@ def _is_common(word: str, ctx: MatchContext) -> bool:
     return _frequency_at_least(word, "common_word_frequency", ctx)
 
 
+def _is_frequent_inside(word: str, ctx: MatchContext) -> bool:
+    """Too frequent a word to stand inside a name (`تمام`, `وارد`), unless a name or `بن`/`آل`."""
+    if _is_given_name(word, ctx) or ctx.lexicon_value("name_particle", word):
+        return False
+    return _frequency_at_least(word, "common_inner_word_frequency", ctx)
+
+
 def _is_given_name(word: str, ctx: MatchContext) -> bool:
     return ctx.lexicon_value("given_name", word) is not None
+
+
+def _is_ordinary_word(word: str, ctx: MatchContext) -> bool:
+    """A word of hazm's word list that is neither a given name nor an honorific."""
+    known = word in word_frequencies()
+    return known and not _is_given_name(word, ctx) and not ctx.lexicon_value("honorific", word)
 
 
 def _words(m: re.Match, group: str) -> list[tuple[int, int, str]]:
@@ -71,20 +85,29 @@ def _name_value(honorifics, core) -> str:
     return " ".join([h[2] for h in honorifics if h[3] == "keep"] + [w for _, _, w in core])
 
 
+def _from_name_start(words, ctx: MatchContext):
+    """The words from the first given name or honorific on (`ماجرای علیرضا ...`), or, with
+    neither, after the leading words of the word list (`داماد ...`)."""
+    starts = [i for i, (_, _, w) in enumerate(words) if _is_given_name(w, ctx) or ctx.lexicon_value("honorific", w)]
+    if starts:
+        return words[starts[0] :]
+    while words and _is_ordinary_word(words[0][2], ctx):
+        words = words[1:]
+    return words
+
+
 def _looks_like_name(core, honorifics, quoted: bool, ctx: MatchContext) -> bool:
     """Words that can be a person's name: it starts with a given name, an honorific or a quote,
-    or with a word that is not an ordinary word; a single word must be unknown to the word list;
-    no word inside is very frequent; longer than four words only with `بن`/`آل`."""
+    or with a word unknown to the word list (a foreign surname: `توکایف`); no word inside is very
+    frequent or a plural; longer than four words only with `بن`/`آل`."""
     words = [w for _, _, w in core]
+    if any(PLURAL.search(w) for w in words):
+        return False
     first = words[0]
     vouched = bool(honorifics) or quoted or _is_given_name(first, ctx)
-    if not vouched:
-        if len(name_key(first)) < 3 or _is_common(first, ctx):
-            return False
-        if len(words) == 1 and first in word_frequencies():
-            return False
-    inner = [w for w in words[1:] if not _is_given_name(w, ctx) and not ctx.lexicon_value("name_particle", w)]
-    if any(_frequency_at_least(w, "common_inner_word_frequency", ctx) for w in inner):
+    if not vouched and (len(name_key(first)) < 3 or first in word_frequencies()):
+        return False
+    if any(_is_frequent_inside(w, ctx) for w in words[1:]):
         return False
     return len(words) <= 4 or any(ctx.lexicon_value("name_particle", w) for w in words)
 
@@ -92,26 +115,30 @@ def _looks_like_name(core, honorifics, quoted: bool, ctx: MatchContext) -> bool:
 def _office(m: re.Match, ctx: MatchContext) -> tuple[str | None, bool]:
     surface = m.group("title")
     title = ctx.lexicon_value("official_title", surface)
-    return (title, False) if title else (ctx.lexicon_value("ruler_title", surface), True)
+    if not title:
+        return ctx.lexicon_value("ruler_title", surface), True
+    complement = m.groupdict().get("complement")
+    return (f"{title} {complement.strip()}" if complement else title), False
 
 
 def _named_official(m: re.Match, ctx: MatchContext, name_first: bool):
     """The values of an office-beside-a-name match, or None when the words are not a name."""
     words = _words(m, "span")
-    if name_first:  # `در پی سفر مسعود پزشکیان رئیس‌جمهور`: the run may start with ordinary words
-        while words and not _is_given_name(words[0][2], ctx) and _is_common(words[0][2], ctx):
-            if ctx.lexicon_value("honorific", words[0][2]):
-                break
-            words.pop(0)
+    if name_first:  # `در پی سفر مسعود پزشکیان رئیس‌جمهور`: the run may start with other words
+        words = _from_name_start(words, ctx)
     honorifics, core = _split_honorifics(words, ctx)
+    if not name_first:  # `شهباز شریف وارد اسلام‌آباد شد`: a very frequent word ends the name
+        ends = [i for i, (_, _, w) in enumerate(core) if i and _is_frequent_inside(w, ctx)]
+        core = core[: ends[0]] if ends else core
     if not core:
         return None
     title, ruler = _office(m, ctx)
     country_surface = m.group("country")
     if not _looks_like_name(core, honorifics, m.group("quote") is not None, ctx):
         return None
-    if not name_first and not (honorifics or m.group("quote") or country_surface or _is_given_name(core[0][2], ctx)):
-        return None  # `رئیس سنای پارلمان`, `سخنگوی گمرک`: an office's complement, not a name
+    vouched = honorifics or m.group("quote") or _is_given_name(core[0][2], ctx)
+    if not (vouched or country_surface):
+        return None  # `رئیس سنای پارلمان`, `فرهنگی معاون`: an office's complement or a phrase
     country = ctx.lexicon_value("country", country_surface) if country_surface else None
     anaphor = m.start("country") if country_surface and country is None else None
     if ruler and country is None and anaphor is None:
@@ -175,14 +202,24 @@ def _skeleton(key: str, ctx: MatchContext) -> str:
 
 
 def same_word(a: str, b: str, ctx: MatchContext) -> bool:
-    """One name word in two spellings: equal keys, or (for longer words) equal letter
-    skeletons with the same first and last letter (`توکایف`/`توقایف`, `تمیم`/`تیمیم`)."""
+    """One name word in two spellings: equal keys, or (for longer words) one letter added,
+    dropped or swapped for its variant (`توکایف`/`توقایف`, `تمیم`/`تیمیم`), keeping the first
+    and last letters."""
     ka, kb = name_key(a), name_key(b)
     if ka == kb:
         return True
-    if min(len(ka), len(kb)) < 4 or ka[0] != kb[0] or ka[-1] != kb[-1] or abs(len(ka) - len(kb)) > 2:
+    if min(len(ka), len(kb)) < 4 or ka[0] != kb[0] or ka[-1] != kb[-1] or not _one_edit(ka, kb):
         return False
     return _skeleton(ka, ctx) == _skeleton(kb, ctx)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    if len(a) > len(b):
+        a, b = b, a
+    if len(b) - len(a) > 1:
+        return False
+    i = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), len(a))
+    return a[i + (len(a) == len(b)) :] == b[i + 1 :]
 
 
 def same_name(short: list[str], long: list[str], ctx: MatchContext) -> bool:
@@ -263,11 +300,27 @@ def _registry_name(person: Person, ctx: MatchContext) -> str | None:
     return None
 
 
+def _bare_word_names(word: str, name_word: str, ctx: MatchContext) -> bool:
+    """A word standing alone names ``name_word``: the same word, or a spelling variant that is
+    not itself a word of the language (`توقایف` yes, `توقیف` no)."""
+    if name_key(word) == name_key(name_word):
+        return True
+    return word not in word_frequencies() and same_word(word, name_word, ctx)
+
+
+def _names_surname(word: str, person: Person, ctx: MatchContext) -> bool:
+    surname = person.core[-1]
+    return len(name_key(surname)) >= 3 and _bare_word_names(word, surname, ctx)
+
+
 def _registry_word(word: str, ctx: MatchContext) -> str | None:
-    """The registry person a one-word mention names, allowing for spelling variants."""
+    """The registry person a one-word mention names, allowing for a swapped letter
+    (`توقایف`) but not an added one (`پزشکان` is not `پزشکیان`)."""
     lexicon = ctx.rules.lexicon("official_registry")
     for form in lexicon.forms:
-        if " " not in form.strip() and same_word(word, form, ctx):
+        if " " in form.strip() or len(name_key(form)) != len(name_key(word)):
+            continue
+        if _bare_word_names(word, form, ctx):
             return lexicon.value(form)
     return None
 
@@ -297,7 +350,9 @@ def fold_people(candidates: list, ctx: MatchContext) -> list:
         word = cand.values.get("_mention")
         if word is None or any(s < cand.end and cand.start < e for s, e in taken):
             continue
-        person = next((p for p in reversed(people) if len(name_key(p.core[-1])) >= 3 and same_word(word, p.core[-1], ctx)), None)
+        if _is_common(word, ctx):
+            continue  # `صدر`, `توقف`: an ordinary word, however like a surname it looks
+        person = next((p for p in reversed(people) if _names_surname(word, p, ctx)), None)
         if person is None and (canonical := _registry_word(word, ctx)):
             person = next((p for p in people if p.registry == canonical), None)
             if person is None:

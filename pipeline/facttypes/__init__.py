@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import import_module
 from typing import Any, Callable
 
@@ -57,9 +58,9 @@ def finalizer(fact_type: str) -> Callable[[Finalizer], Finalizer]:
     return register
 
 
+@lru_cache(maxsize=1)
 def _load_modules() -> None:
-    if PRODUCERS:
-        return
+    """Import every fact type's module once (importing one directly must not hide the others)."""
     for module in MODULES:
         try:
             import_module(f"pipeline.facttypes.{module}")

@@ -16,7 +16,7 @@ from pipeline.evaluate import name_key
 from pipeline.facttypes import MatchContext, finalizer, producer
 
 WORD = re.compile(r"[^\s«»،,:]+")
-PLURAL = re.compile("\u200c(?:ها|های|هایی)$")
+PLURAL = re.compile("(?:\u200cها|\u200c?های|\u200c?هایی)$")
 
 
 @lru_cache(maxsize=1)
@@ -104,6 +104,8 @@ def _looks_like_name(core, honorifics, quoted: bool, ctx: MatchContext) -> bool:
     if any(PLURAL.search(w) for w in words):
         return False
     first = words[0]
+    if len(words) == 1 and _is_given_name(first, ctx):
+        return False  # `وزیر ... حمید`: a given name alone is a name cut short
     vouched = bool(honorifics) or quoted or _is_given_name(first, ctx)
     if not vouched and (len(name_key(first)) < 3 or first in word_frequencies()):
         return False
@@ -325,6 +327,16 @@ def _registry_word(word: str, ctx: MatchContext) -> str | None:
     return None
 
 
+def _home_country(person: Person, ctx: MatchContext) -> str | None:
+    """The writer's own country for an office named without one (`مسعود پزشکیان، رئیس‌جمهور`),
+    unless the office is a ruler's or the given name is foreign (`جیمز کومی رئیس ...`)."""
+    options = _options(ctx)
+    origin = ctx.lexicon_value("given_name", person.core[0])
+    if person.ruler or (origin and origin not in options.get("home_given_names", [])):
+        return None
+    return options.get("home_country")
+
+
 @finalizer("official")
 def fold_people(candidates: list, ctx: MatchContext) -> list:
     """One person per name in the article: every mention gets the person's canonical name,
@@ -362,11 +374,10 @@ def fold_people(candidates: list, ctx: MatchContext) -> list:
                 people.append(person)
         if person is not None:
             person.mentions.append(cand)
-    home = _options(ctx).get("home_country")
     facts = []
     for person in people:
         name = person.registry or _registry_name(person, ctx) or person.name
-        country = person.country or (None if person.ruler else home)
+        country = person.country or _home_country(person, ctx)
         for cand in person.mentions:
             cand.values = {"name": name, "title": person.title, "country": country}
             facts.append(cand)

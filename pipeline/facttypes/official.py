@@ -141,6 +141,9 @@ def _named_official(m: re.Match, ctx: MatchContext, name_first: bool):
     vouched = honorifics or m.group("quote") or _is_given_name(core[0][2], ctx)
     if not (vouched or country_surface):
         return None  # `رئیس سنای پارلمان`, `فرهنگی معاون`: an office's complement or a phrase
+    if not name_first and not country_surface and title in _options(ctx).get("dependent_titles", []):
+        if not re.search("[،,:«]", ctx.text[m.end("title") : m.start("span")]):
+            return None  # `مشاور دونالد ترامپ`: the name is whose adviser, not the adviser
     country = ctx.lexicon_value("country", country_surface) if country_surface else None
     anaphor = m.start("country") if country_surface and country is None else None
     if ruler and country is None and anaphor is None:
@@ -206,11 +209,11 @@ def _skeleton(key: str, ctx: MatchContext) -> str:
 def same_word(a: str, b: str, ctx: MatchContext) -> bool:
     """One name word in two spellings: equal keys, or (for longer words) one letter added,
     dropped or swapped for its variant (`توکایف`/`توقایف`, `تمیم`/`تیمیم`), keeping the first
-    and last letters."""
+    letter and the last two (`سنای` is not `سنایی`)."""
     ka, kb = name_key(a), name_key(b)
     if ka == kb:
         return True
-    if min(len(ka), len(kb)) < 4 or ka[0] != kb[0] or ka[-1] != kb[-1] or not _one_edit(ka, kb):
+    if min(len(ka), len(kb)) < 4 or ka[0] != kb[0] or ka[-2:] != kb[-2:] or not _one_edit(ka, kb):
         return False
     return _skeleton(ka, ctx) == _skeleton(kb, ctx)
 

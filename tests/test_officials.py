@@ -84,6 +84,11 @@ def test_a_name_written_apart_is_the_same_name():
     assert not same_name(["سردار", "بردی", "محمداف"], ["قربانقلی", "بردی", "محمداف"], ctx)
 
 
+def test_a_verb_after_an_office_is_not_a_name():
+    text = "رهبران قبایل از حیدر عبادی، نخست‌وزیر این کشور خواستند تا فرمانده را برکنار کند."
+    assert [(f["name"], f["title"]) for f in _officials(text)] == [("حیدر عبادی", "نخست‌وزیر")]
+
+
 def test_this_country_is_the_country_named_last():
     text = "سفر بعدی به ترکمنستان است که با دعوت رسمی رئیسجمهور محترم این کشور، بردی محمداف، انجام می‌گیرد."
     (found,) = _officials(text)

@@ -49,6 +49,19 @@ def _is_frequent_inside(word: str, ctx: MatchContext) -> bool:
     return _frequency_at_least(word, "common_inner_word_frequency", ctx)
 
 
+@lru_cache(maxsize=1)
+def past_stems() -> frozenset[str]:
+    """Past stems of hazm's verb list (`خواست` of `خواستند`)."""
+    from hazm.utils import verbs_list
+
+    return frozenset(verb.split("#")[0] for verb in verbs_list() if verb.split("#")[0])
+
+
+def _is_verb(word: str, ctx: MatchContext) -> bool:
+    endings = _options(ctx).get("verb_endings", [])
+    return any(word.endswith(e) and word[: len(word) - len(e)] in past_stems() for e in endings)
+
+
 def _is_given_name(word: str, ctx: MatchContext) -> bool:
     return ctx.lexicon_value("given_name", word) is not None
 
@@ -107,7 +120,7 @@ def _looks_like_name(core, honorifics, quoted: bool, ctx: MatchContext) -> bool:
     if len(words) == 1 and _is_given_name(first, ctx):
         return False  # `وزیر ... حمید`: a given name alone is a name cut short
     vouched = bool(honorifics) or quoted or _is_given_name(first, ctx)
-    if not vouched and (len(name_key(first)) < 3 or first in word_frequencies()):
+    if not vouched and (len(name_key(first)) < 3 or first in word_frequencies() or _is_verb(first, ctx)):
         return False
     if any(_is_frequent_inside(w, ctx) for w in words[1:]):
         return False
@@ -182,13 +195,18 @@ def _registry_entry(canonical: str, ctx: MatchContext) -> dict:
     }
 
 
+def _after_given_name(m: re.Match, ctx: MatchContext) -> bool:
+    before = WORD.findall(ctx.text[max(0, m.start() - 30) : m.start()])
+    return bool(before) and _is_given_name(before[-1], ctx)
+
+
 @producer("official", "registry")
 def registry(m, ctx):
     """A name of rules/lexicons/official_registry.yaml, with the office the registry gives."""
     honorifics, core = _split_honorifics(_words(m, "span"), ctx)
     canonical = ctx.lexicon_value("official_registry", " ".join(w for _, _, w in core)) if core else None
-    if not canonical:
-        return None
+    if not canonical or _after_given_name(m, ctx):
+        return None  # `حسن قالیباف اصل` is not محمدباقر قالیباف
     return _registry_entry(canonical, ctx) | {"_core": canonical.split()}
 
 
@@ -198,7 +216,7 @@ def mention(m, ctx):
     honorifics, core = _split_honorifics(_words(m, "span"), ctx)
     if len(core) != 1:
         return None
-    return {"_mention": core[0][2]}
+    return {"_mention": core[0][2], "_after_given_name": _after_given_name(m, ctx)}
 
 
 def _skeleton(key: str, ctx: MatchContext) -> str:
@@ -368,7 +386,7 @@ def fold_people(candidates: list, ctx: MatchContext) -> list:
         if _is_common(word, ctx):
             continue  # `صدر`, `توقف`: an ordinary word, however like a surname it looks
         person = next((p for p in reversed(people) if _names_surname(word, p, ctx)), None)
-        if person is None and (canonical := _registry_word(word, ctx)):
+        if person is None and not cand.values["_after_given_name"] and (canonical := _registry_word(word, ctx)):
             person = next((p for p in people if p.registry == canonical), None)
             if person is None:
                 entry = _registry_entry(canonical, ctx)

@@ -195,9 +195,10 @@ def _registry_entry(canonical: str, ctx: MatchContext) -> dict:
     }
 
 
-def _after_given_name(m: re.Match, ctx: MatchContext) -> bool:
+def _given_name_before(m: re.Match, ctx: MatchContext) -> str | None:
+    """The given name just before the match, if any (`حسن` of `حسن قالیباف اصل`)."""
     before = WORD.findall(ctx.text[max(0, m.start() - 30) : m.start()])
-    return bool(before) and _is_given_name(before[-1], ctx)
+    return before[-1] if before and _is_given_name(before[-1], ctx) else None
 
 
 @producer("official", "registry")
@@ -205,7 +206,7 @@ def registry(m, ctx):
     """A name of rules/lexicons/official_registry.yaml, with the office the registry gives."""
     honorifics, core = _split_honorifics(_words(m, "span"), ctx)
     canonical = ctx.lexicon_value("official_registry", " ".join(w for _, _, w in core)) if core else None
-    if not canonical or _after_given_name(m, ctx):
+    if not canonical or _given_name_before(m, ctx):
         return None  # `حسن قالیباف اصل` is not محمدباقر قالیباف
     return _registry_entry(canonical, ctx) | {"_core": canonical.split()}
 
@@ -216,7 +217,7 @@ def mention(m, ctx):
     honorifics, core = _split_honorifics(_words(m, "span"), ctx)
     if len(core) != 1:
         return None
-    return {"_mention": core[0][2], "_after_given_name": _after_given_name(m, ctx)}
+    return {"_mention": core[0][2], "_given_name_before": _given_name_before(m, ctx)}
 
 
 def _skeleton(key: str, ctx: MatchContext) -> str:
@@ -270,6 +271,7 @@ class Person:
     country: str | None = None
     ruler: bool = False
     registry: str | None = None
+    office_in_text: bool = False  # named beside an office in this article, not only by the registry
     mentions: list = field(default_factory=list)
 
     def take(self, cand) -> None:
@@ -283,6 +285,7 @@ class Person:
             self.title = self.title or v.get("title")
             self.country = self.country or v.get("country")
         else:  # the article's own words about the office win over the registry's
+            self.office_in_text = True
             self.title = v.get("title") or self.title
             self.country = v.get("country") or self.country
             self.ruler = self.ruler or bool(v.get("_ruler"))
@@ -290,15 +293,16 @@ class Person:
 
 def _last_country(ctx: MatchContext, before: int) -> str | None:
     """The country named last before ``before``: what `این کشور` refers to."""
-    pattern = _country_regex(ctx.rules.lexicon("country").regex)
+    pattern = _lexicon_regex(ctx.rules.lexicon("country").regex)
     found = None
     for m in pattern.finditer(ctx.text, 0, before):
         found = m.group()
     return ctx.lexicon_value("country", found) if found else None
 
 
-@lru_cache(maxsize=4)
-def _country_regex(regex: str) -> re.Pattern:
+@lru_cache(maxsize=8)
+def _lexicon_regex(regex: str) -> re.Pattern:
+    """A lexicon's regex that also ends at a word's end."""
     return re.compile(regex + r"(?![\w\u200c])")
 
 
@@ -331,8 +335,12 @@ def _bare_word_names(word: str, name_word: str, ctx: MatchContext) -> bool:
     return word not in word_frequencies() and same_word(word, name_word, ctx)
 
 
-def _names_surname(word: str, person: Person, ctx: MatchContext) -> bool:
+def _names_surname(word: str, person: Person, ctx: MatchContext, given: str | None) -> bool:
+    """``word`` is the person's surname, and the given name before it (if any) is theirs
+    (`هیلاری کلینتون` is not `بیل کلینتون`)."""
     surname = person.core[-1]
+    if given and not any(same_word(given, w, ctx) for w in person.core[:-1]):
+        return False
     return len(name_key(surname)) >= 3 and _bare_word_names(word, surname, ctx)
 
 
@@ -356,6 +364,13 @@ def _home_country(person: Person, ctx: MatchContext) -> str | None:
     if person.ruler or (origin and origin not in options.get("home_given_names", [])):
         return None
     return options.get("home_country")
+
+
+def _office_named(title: str | None, ctx: MatchContext) -> bool:
+    """The article names the office ``title`` somewhere (`رئیس جمهور قزاقستان ...`)."""
+    lexicon = ctx.rules.lexicon("official_title")
+    pattern = _lexicon_regex(lexicon.regex)
+    return any(lexicon.value(m.group()) == title for m in pattern.finditer(ctx.text))
 
 
 @finalizer("official")
@@ -385,8 +400,9 @@ def fold_people(candidates: list, ctx: MatchContext) -> list:
             continue
         if _is_common(word, ctx):
             continue  # `صدر`, `توقف`: an ordinary word, however like a surname it looks
-        person = next((p for p in reversed(people) if _names_surname(word, p, ctx)), None)
-        if person is None and not cand.values["_after_given_name"] and (canonical := _registry_word(word, ctx)):
+        given = cand.values["_given_name_before"]
+        person = next((p for p in reversed(people) if _names_surname(word, p, ctx, given)), None)
+        if person is None and not given and (canonical := _registry_word(word, ctx)):
             person = next((p for p in people if p.registry == canonical), None)
             if person is None:
                 entry = _registry_entry(canonical, ctx)
@@ -397,6 +413,8 @@ def fold_people(candidates: list, ctx: MatchContext) -> list:
             person.mentions.append(cand)
     facts = []
     for person in people:
+        if not person.office_in_text and not _office_named(person.title, ctx):
+            continue  # a registry name in an article that never names the office: maybe another time
         name = person.registry or _registry_name(person, ctx) or person.name
         country = person.country or _home_country(person, ctx)
         for cand in person.mentions:

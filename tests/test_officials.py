@@ -89,6 +89,16 @@ def test_a_verb_after_an_office_is_not_a_name():
     assert [(f["name"], f["title"]) for f in _officials(text)] == [("حیدر عبادی", "نخست‌وزیر")]
 
 
+def test_an_office_complement_does_not_swallow_the_next_person():
+    text = "مصطفی کواکبیان نماینده تهران و مصطفی تاج‌زاده در این مراسم حضور دارند."
+    assert [f["name"] for f in _officials(text)] == ["مصطفی کواکبیان"]
+
+
+def test_a_surname_after_another_first_name_is_another_person():
+    text = "حیدر علی‌اف رئیس‌جمهور آذربایجان به تهران آمد. هابیل علی‌اف خواننده آذری نیز آمد."
+    assert [f["text"] for f in _officials(text)] == ["حیدر علی‌اف"]
+
+
 def test_this_country_is_the_country_named_last():
     text = "سفر بعدی به ترکمنستان است که با دعوت رسمی رئیسجمهور محترم این کشور، بردی محمداف، انجام می‌گیرد."
     (found,) = _officials(text)

@@ -16,6 +16,7 @@ from pipeline.evaluate import name_key
 from pipeline.facttypes import MatchContext, finalizer, producer
 
 WORD = re.compile(r"[^\s«»،,:]+")
+WORD_BEFORE = re.compile("([\u0621-\u06cc\u200c]+)[^\\S\n]+$")
 PLURAL = re.compile("(?:\u200cها|\u200c?های|\u200c?هایی)$")
 
 
@@ -198,9 +199,16 @@ def _registry_entry(canonical: str, ctx: MatchContext) -> dict:
 
 
 def _given_name_before(m: re.Match, ctx: MatchContext) -> str | None:
-    """The given name just before the match, if any (`حسن` of `حسن قالیباف اصل`)."""
-    before = WORD.findall(ctx.text[max(0, m.start() - 30) : m.start()])
-    return before[-1] if before and _is_given_name(before[-1], ctx) else None
+    """The word right before the match when it looks like another given name: a known one
+    (`حسن` of `حسن قالیباف اصل`) or an uncommon word that is no function word (`هابیل علی‌اف`)."""
+    before = WORD_BEFORE.search(ctx.text, max(0, m.start() - 40), m.start())
+    word = before.group(1) if before else None
+    if not word or _is_given_name(word, ctx):
+        return word
+    lexicons = ("name_stop", "name_stop_noun", "honorific", "official_title", "ruler_title", "country")
+    if _is_common(word, ctx) or len(name_key(word)) < 3 or any(ctx.lexicon_value(x, word) for x in lexicons):
+        return None
+    return word
 
 
 @producer("official", "registry")

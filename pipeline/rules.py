@@ -69,7 +69,8 @@ class Lexicon:
     @property
     def regex(self) -> str:
         alternatives = sorted({form_regex(f) for f in self.forms}, key=len, reverse=True)
-        return "(?<!\\w)(?:" + "|".join(alternatives) + ")"
+        # a form starts a word; a digit may touch it ("1226تومانی", "۵۰درصد")
+        return "(?<![^\\W\\d_])(?:" + "|".join(alternatives) + ")"
 
 
 @dataclass(frozen=True)

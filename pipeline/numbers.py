@@ -64,14 +64,20 @@ def _word_classes(lexicons: dict[str, Lexicon]) -> dict[str, str]:
     return regexes
 
 
-def _compound(q: str, w: dict[str, str]) -> str:
-    """Numbers built on the quantity ``q``: scale groups joined by ``و`` or side by side, or ``q`` alone."""
+def _scaled(q: str, w: dict[str, str]) -> str:
+    """Numbers on the quantity ``q`` that end in a scale word: groups joined by ``و`` or side by side."""
     group = f"(?:{q}{GAP}{w['scale']}|{WORD_START}{w['first_scale']})(?:{GAP}{w['scale']})*"
-    return f"(?:{group}(?:(?:{JOINER}|[\\s{ZWNJ}]+){group})*(?:{JOINER}{q})?|{q})"
+    return f"(?:{group}(?:(?:{JOINER}|[\\s{ZWNJ}]+){group})*)"
+
+
+def _compound(q: str, w: dict[str, str]) -> str:
+    """Every number on the quantity ``q``: scaled groups with a last ``و`` part, or ``q`` alone."""
+    return f"(?:{_scaled(q, w)}(?:{JOINER}{q})?|{q})"
 
 
 def number_macros(lexicons: dict[str, Lexicon]) -> dict[str, str]:
-    """Regex fragments for rule patterns: ``{digits}``, ``{word_number}``, ``{number}``, ``{ordinal_number}``."""
+    """Regex fragments for rule patterns: ``{digits}``, ``{word_number}``, ``{number}``,
+    ``{scaled_number}`` and ``{ordinal_number}``."""
     w = _word_classes(lexicons)
     j = JOINER
     units_tail = f"(?:{j}{w['units']})?"
@@ -94,6 +100,7 @@ def number_macros(lexicons: dict[str, Lexicon]) -> dict[str, str]:
         "digits": DIGITS,
         "word_number": _compound(word_quantity, w),
         "number": number,
+        "scaled_number": _scaled(quantity, w),  # "۱۱۰ میلیون", "هشت هزارمیلیارد": an amount with its scale
         "ordinal_number": ordinal,
     }
 
@@ -220,3 +227,8 @@ def parse_number(text: str, lexicons: dict[str, Lexicon] | None = None) -> Parse
             total += current
             current = 0.0
     return ParsedNumber(total + current, trailing)
+
+
+def is_indefinite_article(text: str, lexicons: dict[str, Lexicon]) -> bool:
+    """True for a lone word for one (``یک``, ``یه``): before a noun it is mostly the article "a"."""
+    return not text[:1].isdigit() and lexicons["number_word"].value(text) == 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.facttypes import producer
-from pipeline.numbers import parse_number
+from pipeline.numbers import is_indefinite_article, parse_number
 
 
 @producer("doc_count", "count")
@@ -13,6 +13,6 @@ def count(m, ctx):
     if number is None or kind is None or number.value < 1 or number.value != int(number.value):
         return None
     # "یک قرارداد" is mostly the article "a contract"; "یک فقره قرارداد" is a count
-    if number.value == 1 and not m.group("number")[0].isdigit() and not m.group("classifier"):
+    if is_indefinite_article(m.group("number"), ctx.rules.lexicons) and not m.group("classifier"):
         return None
     return {"count": int(number.value), "kind": kind}

@@ -35,6 +35,13 @@ def money_range(m, ctx):
     return {"amount_min": low_value, "amount_max": high.value, "currency": currency}
 
 
+@producer("money", "implied")
+def implied(m, ctx):
+    """"وام ۱۱۰ میلیونی": an amount that a money noun marks as money, in a currency left unsaid."""
+    number = parse_number(m.group("number"), ctx.rules.lexicons)
+    return None if number is None else {"amount": number.value}
+
+
 @producer("money", "vague")
 def vague(m, ctx):
     """"millions of dollars": the currency is known, the amount is not."""

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from pipeline.facttypes import producer
-from pipeline.numbers import parse_number
+from pipeline.numbers import ParsedNumber, is_indefinite_article, parse_number
 
 PEOPLE = "نفر"
 
 
+def _number(m, ctx) -> ParsedNumber | None:
+    """The counted number; "یک مرد" is "a man", not a quantity."""
+    text = m.group("number")
+    return None if is_indefinite_article(text, ctx.rules.lexicons) else parse_number(text, ctx.rules.lexicons)
+
+
 @producer("quantity", "unit")
 def unit(m, ctx):
-    number = parse_number(m.group("number"), ctx.rules.lexicons)
+    number = _number(m, ctx)
     name = ctx.lexicon_value("quantity_unit", m.group("unit"))
     if number is None or name is None:
         return None
@@ -20,5 +26,5 @@ def unit(m, ctx):
 @producer("quantity", "people")
 def people(m, ctx):
     """People counted by what they are (۵ هزار قزاق) or with تن (۵ تن از ...): the unit is نفر."""
-    number = parse_number(m.group("number"), ctx.rules.lexicons)
+    number = _number(m, ctx)
     return None if number is None else {"value": number.value, "unit": PEOPLE}

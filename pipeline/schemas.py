@@ -17,6 +17,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 FACT_TYPES = ("money", "doc_count", "date", "official", "percent", "quantity")
+# found by match like a fact type, kept in a table of its own (not in the contract's ``facts``)
+NAMED_DOCUMENT = "named_document"
+MATCHED_TYPES = FACT_TYPES + (NAMED_DOCUMENT,)
 
 _SPAN = [
     pa.field("fact_id", pa.string(), nullable=False),
@@ -107,6 +110,8 @@ SCHEMAS: dict[str, pa.Schema] = {
         ]
     ),
     **{f"facts_{t}": pa.schema(_SPAN + VALUE_FIELDS[t]) for t in FACT_TYPES},
+    # the quoted title of a signed document («یادداشت تفاهم همکاری میان ...»), one row per title
+    f"facts_{NAMED_DOCUMENT}": pa.schema(_SPAN + [pa.field("title", pa.string()), pa.field("kind", pa.string())]),
     "facts": _facts_schema(),
 }
 

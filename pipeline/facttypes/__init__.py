@@ -18,7 +18,7 @@ from pipeline.rules import RuleSet
 
 Producer = Callable[[re.Match, "MatchContext"], "dict[str, Any] | None"]
 PRODUCERS: dict[tuple[str, str], Producer] = {}
-MODULES = ("header", "money", "date", "doc_count", "official", "percent", "quantity")
+MODULES = ("header", "money", "date", "doc_count", "official", "percent", "quantity", "named_document")
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pipeline.facttypes import producer
 from pipeline.numbers import ParsedNumber, is_indefinite_article, parse_number
 
@@ -9,9 +11,13 @@ PEOPLE = "نفر"
 
 
 def _number(m, ctx) -> ParsedNumber | None:
-    """The counted number; "یک مرد" is "a man", not a quantity."""
+    """The counted number; "یک مرد" is "a man" and "ده‌ها هزار تن" has no number: no quantity."""
     text = m.group("number")
-    return None if is_indefinite_article(text, ctx.rules.lexicons) else parse_number(text, ctx.rules.lexicons)
+    before = ctx.text[max(0, m.start("number") - 16) : m.start("number")]
+    after_vague_amount = re.search(f"(?:{ctx.rules.macros['vague_amount']})\\s*$", before)
+    if after_vague_amount or is_indefinite_article(text, ctx.rules.lexicons):
+        return None
+    return parse_number(text, ctx.rules.lexicons)
 
 
 @producer("quantity", "unit")

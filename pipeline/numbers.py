@@ -66,8 +66,12 @@ def _word_classes(lexicons: dict[str, Lexicon]) -> dict[str, str]:
 
 def _scaled(q: str, w: dict[str, str]) -> str:
     """Numbers on the quantity ``q`` that end in a scale word: groups joined by ``و`` or side by side."""
-    group = f"(?:{q}{GAP}{w['scale']}|{WORD_START}{w['first_scale']})(?:{GAP}{w['scale']})*"
-    return f"(?:{group}(?:(?:{JOINER}|[\\s{ZWNJ}]+){group})*)"
+    stack = f"(?:{GAP}{w['scale']})*"
+    counted = f"{q}{GAP}{w['scale']}{stack}"
+    group = f"(?:{counted}|{WORD_START}{w['first_scale']}{stack})"
+    # a group side by side with the last one starts with its count ("۶ میلیون ۴۰۰ هزار"), so a
+    # run of scale words is read one way only (no exponential backtracking on "هزار هزار ...")
+    return f"(?:{group}(?:{JOINER}{group}|[\\s{ZWNJ}]+{counted})*)"
 
 
 def _compound(q: str, w: dict[str, str]) -> str:

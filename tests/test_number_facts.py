@@ -68,3 +68,21 @@ def test_named_documents_are_rows_of_their_own_table():
     assert all(text[r.start : r.end] == r.title for r in named.itertuples())
     assert set(named.doc_id) == {"doc"}
     assert "named_document" not in set(tables["facts"].fact_type)
+
+
+@pytest.mark.parametrize("fact_type,least", [("doc_count", 1.0), ("percent", 0.95), ("quantity", 0.95)])
+def test_seed_gold(seed_facts, seed_gold, fact_type, least):
+    from pipeline.evaluate import evaluate
+
+    gold = [g for g in seed_gold if g["type"] == fact_type]
+    result = evaluate(gold, seed_facts[seed_facts.fact_type == fact_type])
+    assert result["scores"][fact_type]["strict_f1"] >= least
+
+
+def test_seed_named_documents(seed_run):
+    import pandas as pd
+
+    named = pd.read_parquet(seed_run / "facts_named_document.parquet")
+    assert len(named) == 8
+    assert set(named.doc_id) == {"004_9a4f045b5da87826"}
+    assert named.title.iloc[-1] == "یادداشت تفاهم همکاری میان راه آهن ایران و شرکت سهامی راه آهن ملی قزاقستان"

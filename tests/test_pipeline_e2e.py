@@ -7,13 +7,13 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.evaluate import evaluate
-from pipeline.schemas import FACT_TYPES, SCHEMAS
+from pipeline.schemas import MATCHED_TYPES, SCHEMAS
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_every_table_is_written_with_its_schema(seed_run):
-    for name in ["documents", "normalized", "sentences", "facts"] + [f"facts_{t}" for t in FACT_TYPES]:
+    for name in ["documents", "normalized", "sentences", "facts"] + [f"facts_{t}" for t in MATCHED_TYPES]:
         assert pq.read_schema(seed_run / f"{name}.parquet").names == SCHEMAS[name].names, name
 
 

@@ -7,7 +7,8 @@ from pipeline.numbers import parse_number
 
 
 def _sign(m) -> int:
-    return -1 if m.group("minus") else 1
+    """-1 for "منفی ۲.۸ درصد"; rules without a ``minus`` group are positive."""
+    return -1 if m.groupdict().get("minus") else 1
 
 
 @producer("percent", "value")
@@ -22,7 +23,7 @@ def percent_range(m, ctx):
     high = parse_number(m.group("max"), ctx.rules.lexicons)
     if low is None or high is None:
         return None
-    sign = _sign(m) if "minus" in m.re.groupindex else 1
+    sign = _sign(m)
     # tokenized right-to-left text may write a range high first ("22 - 21 درصدی")
     bounds = sorted((sign * low.value, sign * high.value))
     return {"value_min": bounds[0], "value_max": bounds[1]}

@@ -141,6 +141,76 @@ def evaluate(
     typer.echo(f"wrote {json_out}")
 
 
+@app.command()
+def show(
+    doc_id: str = typer.Argument(None, help="The document to show (a .txt file's name without .txt); leave out for the whole run."),
+    out: Path = OUT,
+    html: Path = typer.Option(None, "--html", help="Also write HTML: the article with its facts highlighted (for the whole run: an index page)."),
+) -> None:
+    """One document's facts as a table in the terminal; --html writes the article with every fact highlighted.
+
+    Reads --out/facts.parquet and --out/documents.parquet (written by `facts run`). Without DOC_ID:
+    a table of every document with its fact counts, and --html writes an index page plus one page per
+    document in the folder <FILE stem>_docs beside it. Hover over a highlighted fact to see its value.
+    Example: facts show 001_dc0e3ef97df6e412 --out data/out --html /tmp/001.html
+    """
+    from rich.console import Console
+
+    from pipeline.show import document_facts, facts_table, read_facts, run_summary, run_table, write_document_html, write_run_html
+
+    try:
+        facts, documents = read_facts(out), _read("documents", out)
+    except FileNotFoundError as exc:
+        _fail(str(exc))
+    console = Console()
+    if doc_id is None:
+        console.print(run_table(run_summary(facts, documents)))
+        if html:
+            typer.echo(f"wrote {write_run_html(out, html)}")
+        return
+    if doc_id not in set(documents.doc_id):
+        _fail(f"no document {doc_id!r} in {out} (documents: {', '.join(sorted(documents.doc_id)[:5])} …)")
+    header = documents.set_index("doc_id").loc[doc_id].to_dict()
+    console.print(facts_table(doc_id, document_facts(facts, doc_id), header))
+    if html:
+        typer.echo(f"wrote {write_document_html(out, doc_id, html)}")
+
+
+review_app = typer.Typer(
+    help="The reviewer's loop: facts.csv with verdicts → gold JSONL for `facts evaluate`.",
+    no_args_is_help=True,
+)
+app.add_typer(review_app, name="review")
+
+
+@review_app.command("import")
+def review_import(
+    csv: Path = typer.Argument(..., help="A facts.csv whose verdict column a reviewer filled (ok, fixed, wrong, ignore, missed)."),
+    gold: Path = typer.Option(Path("data/gold/review.jsonl"), "--gold", help="The gold JSONL to create or merge into."),
+    run_dir: Path = typer.Option(None, "--out", help="The run the CSV came from (default: the CSV's folder); its facts and documents tell edited rows and fix offsets."),
+    replace: bool = typer.Option(False, "--replace", help="Let the review win where it disagrees with a line already in --gold."),
+) -> None:
+    """Reviewer verdicts in facts.csv → gold JSONL (merged into --gold, never overwritten silently).
+
+    Reads CSV (and facts.parquet + documents.parquet of the run beside it); writes --gold. Rows marked
+    ok, fixed (or with edited values), ignore, or added by the reviewer become gold facts; rows marked
+    wrong are recorded as rejected, and `facts evaluate` lists them when a run still predicts them.
+    Example: facts review import data/out/facts.csv --gold data/gold/review.jsonl &&
+    facts evaluate --gold data/gold/review.jsonl --facts data/out/facts.parquet --only-gold-docs
+    """
+    from pipeline.review import ReviewError, import_review
+
+    if not csv.exists():
+        _fail(f"{csv} not found (write one with `facts run INPUT --out DIR`)")
+    try:
+        summary = import_review(csv, gold, run_dir, replace)
+    except ReviewError as exc:
+        _fail(str(exc))
+    for warning in summary.warnings:
+        typer.secho(f"warning: {warning}", fg="yellow", err=True)
+    typer.echo(f"{summary.line()}\nwrote {gold}")
+
+
 def _read(name: str, out: Path):
     from pipeline.schemas import read_table
 

@@ -12,8 +12,11 @@ from pipeline.rules import RuleError
 app = typer.Typer(
     help=(
         "Extract money figures, document counts, dates and named officials from Persian news.\n\n"
+        "Reads a folder of .txt articles; writes Parquet tables and facts.csv (for review) into --out. "
         "Stages, each reading and writing Parquet in --out: ingest → normalize → sentences → "
-        "match → factsheet. `facts run INPUT --out DIR` runs them all.\n\n"
+        "match → factsheet. `facts run INPUT --out DIR` runs them all. Then `facts show DOC_ID` looks at "
+        "one article, `facts review import facts.csv` turns a reviewer's verdicts into gold JSONL, and "
+        "`facts evaluate` scores a run against gold.\n\n"
         "Example: facts run seeds --out data/out && facts evaluate --gold tests/data/seeds.gold.jsonl "
         "--facts data/out/facts.parquet"
     ),
@@ -62,7 +65,10 @@ def run(
 
 @app.command()
 def ingest(input_path: Path = typer.Argument(..., help="A folder of .txt articles or one file."), out: Path = OUT) -> None:
-    """Stage 1: read the articles → documents.parquet (raw text, hash, dateline, agency, status)."""
+    """Stage 1: reads INPUT (.txt articles) → writes --out/documents.parquet (raw text, hash, dateline, agency, status).
+
+    Example: facts ingest seeds --out data/out
+    """
     from pipeline.ingest import ingest as ingest_stage
     from pipeline.schemas import write_table
 
@@ -75,7 +81,10 @@ def ingest(input_path: Path = typer.Argument(..., help="A folder of .txt article
 
 @app.command()
 def normalize(out: Path = OUT) -> None:
-    """Stage 2: documents.parquet → normalized.parquet (folded text + offset map to the raw text)."""
+    """Stage 2: reads --out/documents.parquet → writes --out/normalized.parquet (folded text + offset map to the raw text).
+
+    Example: facts normalize --out data/out
+    """
     from pipeline.normalize import normalize_documents
     from pipeline.schemas import read_table, write_table
 
@@ -85,7 +94,10 @@ def normalize(out: Path = OUT) -> None:
 
 @app.command()
 def sentences(out: Path = OUT) -> None:
-    """Stage 3: documents + normalized → sentences.parquet (raw offsets)."""
+    """Stage 3: reads --out/documents + normalized.parquet → writes --out/sentences.parquet (raw offsets).
+
+    Example: facts sentences --out data/out
+    """
     from pipeline.schemas import write_table
     from pipeline.sentences import split_documents
 
@@ -95,7 +107,10 @@ def sentences(out: Path = OUT) -> None:
 
 @app.command()
 def match(out: Path = OUT) -> None:
-    """Stage 4: run the rules of rules/ → facts_<type>.parquet, one table per fact type."""
+    """Stage 4: reads rules/ and --out/documents, normalized, sentences.parquet → writes --out/facts_<type>.parquet, one per fact type.
+
+    Example: facts match --out data/out
+    """
     from pipeline.match import match_documents
     from pipeline.schemas import write_table
 
@@ -106,7 +121,10 @@ def match(out: Path = OUT) -> None:
 
 @app.command()
 def factsheet(out: Path = OUT) -> None:
-    """Stage 5: facts_<type> tables → facts.parquet (the contract) and facts.csv for review."""
+    """Stage 5: reads --out/facts_<type>.parquet → writes --out/facts.parquet (the contract) and --out/facts.csv for review.
+
+    Example: facts factsheet --out data/out
+    """
     from pipeline.factsheet import build_factsheet, review_frame, write_review_csv
     from pipeline.schemas import FACT_TYPES, write_table
 
@@ -124,6 +142,9 @@ def evaluate(
     only_gold_docs: bool = typer.Option(False, "--only-gold-docs", help="Score only documents named in the gold file."),
 ) -> None:
     """Precision, recall, F1 and value accuracy per fact type against a gold JSONL.
+
+    Reads --gold and --facts; prints the scores (and the facts a reviewer marked wrong that the run
+    still finds) and writes them as JSON to --json.
 
     Example: facts evaluate --gold tests/data/seeds.gold.jsonl --facts data/out/facts.parquet
     """
@@ -152,6 +173,7 @@ def show(
     Reads --out/facts.parquet and --out/documents.parquet (written by `facts run`). Without DOC_ID:
     a table of every document with its fact counts, and --html writes an index page plus one page per
     document in the folder <FILE stem>_docs beside it. Hover over a highlighted fact to see its value.
+
     Example: facts show 001_dc0e3ef97df6e412 --out data/out --html /tmp/001.html
     """
     from rich.console import Console
@@ -195,8 +217,9 @@ def review_import(
     Reads CSV (and facts.parquet + documents.parquet of the run beside it); writes --gold. Rows marked
     ok, fixed (or with edited values), ignore, or added by the reviewer become gold facts; rows marked
     wrong are recorded as rejected, and `facts evaluate` lists them when a run still predicts them.
-    Example: facts review import data/out/facts.csv --gold data/gold/review.jsonl &&
-    facts evaluate --gold data/gold/review.jsonl --facts data/out/facts.parquet --only-gold-docs
+    The format is described in the README (Review).
+
+    Example: facts review import data/out/facts.csv --gold data/gold/review.jsonl && facts evaluate --gold data/gold/review.jsonl --facts data/out/facts.parquet --only-gold-docs
     """
     from pipeline.review import ReviewError, import_review
 

@@ -178,7 +178,9 @@ def show(
     """
     from rich.console import Console
 
-    from pipeline.show import document_facts, facts_table, read_facts, run_summary, run_table, write_document_html, write_run_html
+    from pipeline.show import (
+        document_facts, document_row, facts_table, read_facts, run_summary, run_table, write_document_html, write_run_html,
+    )
 
     try:
         facts, documents = read_facts(out), _read("documents", out)
@@ -190,9 +192,9 @@ def show(
         if html:
             typer.echo(f"wrote {write_run_html(out, html)}")
         return
-    if doc_id not in set(documents.doc_id):
+    header = document_row(documents, doc_id)
+    if header is None:
         _fail(f"no document {doc_id!r} in {out} (documents: {', '.join(sorted(documents.doc_id)[:5])} …)")
-    header = documents.set_index("doc_id").loc[doc_id].to_dict()
     console.print(facts_table(doc_id, document_facts(facts, doc_id), header))
     if html:
         typer.echo(f"wrote {write_document_html(out, doc_id, html)}")

@@ -20,7 +20,6 @@ has and refuses a reviewed line that disagrees with one of them unless told to r
 from __future__ import annotations
 
 import json
-import math
 import os
 from dataclasses import dataclass, field
 from datetime import date
@@ -59,7 +58,9 @@ class ImportSummary:
 
 
 def _blank(cell: Any) -> bool:
-    return cell is None or (isinstance(cell, float) and math.isnan(cell)) or str(cell).strip() == ""
+    if isinstance(cell, str):
+        return not cell.strip()
+    return cell is None or bool(pd.isna(cell))
 
 
 def _number(cell: str) -> float:
@@ -241,8 +242,15 @@ def _comparable(line: dict) -> dict:
 
 
 def read_review_csv(path: Path) -> pd.DataFrame:
-    """The reviewer's CSV, as text cells (a spreadsheet may have saved it with or without BOM)."""
-    review = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    """The reviewer's CSV, as text cells. A spreadsheet may have saved it with or without BOM, and
+    with ``;`` or tabs between cells (spreadsheets in locales whose decimal mark is a comma)."""
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            header = fh.readline()
+    except UnicodeDecodeError as exc:
+        raise ReviewError(f"{path} is not UTF-8 ({exc.reason}): save it as “CSV UTF-8”") from None
+    sep = max((",", ";", "\t"), key=header.count)  # the header's column names hold none of them
+    review = pd.read_csv(path, sep=sep, encoding="utf-8-sig", dtype=str, keep_default_na=False)
     missing = {"doc_id", "fact_type", "text", "verdict"} - set(review.columns)
     if missing:
         raise ReviewError(f"{path}: not a facts.csv (missing columns {', '.join(sorted(missing))})")

@@ -14,6 +14,7 @@ import html
 import math
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -56,6 +57,12 @@ def value_text(fact: dict) -> str:
 def document_facts(facts: pd.DataFrame, doc_id: str) -> list[dict]:
     rows = facts[facts.doc_id == doc_id].sort_values(["start", "end"], kind="stable")
     return rows.to_dict("records")
+
+
+def document_row(documents: pd.DataFrame, doc_id: str) -> dict | None:
+    """The ``documents`` row of ``doc_id`` (None when the run has no such document)."""
+    rows = documents[documents.doc_id == doc_id]
+    return rows.iloc[0].to_dict() if len(rows) else None
 
 
 def facts_table(doc_id: str, facts: list[dict], header: dict | None = None):
@@ -147,7 +154,8 @@ def index_html(summary: pd.DataFrame, link_dir: str) -> str:
     head = "".join(f"<th>{c}</th>" for c in ["doc_id", "status", "dateline", "agency", *FACT_TYPES])
     rows = []
     for r in summary.to_dict("records"):
-        cells = [f'<a href="{html.escape(link_dir)}/{html.escape(r["doc_id"])}.html">{html.escape(r["doc_id"])}</a>']
+        href = html.escape(f"{quote(link_dir)}/{quote(r['doc_id'])}.html")
+        cells = [f'<a href="{href}">{html.escape(r["doc_id"])}</a>']
         cells += [html.escape(str(r[c])) if _present(r[c]) else "" for c in ("status", "dateline_date", "agency")]
         cells += [str(r[t]) for t in FACT_TYPES]
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
@@ -161,14 +169,16 @@ def _write(path: Path, text: str) -> Path:
 
 
 def write_document_html(out_dir: Path, doc_id: str, path: Path) -> Path:
-    documents = read_table("documents", out_dir).set_index("doc_id")
-    return _write(path, document_html(doc_id, documents.at[doc_id, "text"] or "", document_facts(read_facts(out_dir), doc_id)))
+    document = document_row(read_table("documents", out_dir), doc_id) or {}
+    return _write(path, document_html(doc_id, document.get("text") or "", document_facts(read_facts(out_dir), doc_id)))
 
 
 def write_run_html(out_dir: Path, path: Path) -> Path:
     """An index page at ``path`` and one page per document in the folder ``<path stem>_docs`` beside it."""
     facts, documents = read_facts(out_dir), read_table("documents", out_dir)
     link_dir = f"{path.stem}_docs"
+    by_doc = {doc_id: group for doc_id, group in facts.groupby("doc_id")}
     for doc in documents.itertuples():
-        _write(path.parent / link_dir / f"{doc.doc_id}.html", document_html(doc.doc_id, doc.text or "", document_facts(facts, doc.doc_id)))
+        doc_facts = document_facts(by_doc[doc.doc_id], doc.doc_id) if doc.doc_id in by_doc else []
+        _write(path.parent / link_dir / f"{doc.doc_id}.html", document_html(doc.doc_id, doc.text or "", doc_facts))
     return _write(path, index_html(run_summary(facts, documents), link_dir))

@@ -148,3 +148,23 @@ def test_ignore_verdict_makes_a_borderline_line():
     assert line["ignore"] is True and line["value"] == 50 and line["rule_id"] == "percent.half"
     merged = merge_gold([], [line], replace=False, summary=ImportSummary())
     assert evaluate(merged, pd.DataFrame([{"doc_id": "d", "fact_type": "percent", "start": 0, "end": 4, "value": 50.0}]))["scores"]["percent"]["predicted"] == 0
+
+
+def test_a_narrowed_span_is_found_again_in_the_article(run_dir, tmp_path):
+    review = _review(run_dir)
+    review["verdict"] = review["verdict"].astype(object)
+    row = review.index[review.text == "۳۰۰ تا ۴۰۰ میلیون دلار"][0]
+    review.loc[row, ["text", "amount", "amount_min", "amount_max"]] = ["۴۰۰ میلیون دلار", 400_000_000, None, None]
+    import_review(_save(review, run_dir), tmp_path / "g.jsonl")
+    [line] = load_gold(tmp_path / "g.jsonl")
+    assert (line["verdict"], line["start"], line["end"], line["amount"]) == ("fixed", 1792, 1807, 400_000_000)
+    assert "amount_min" not in line
+
+
+def test_spreadsheet_saves_with_semicolons_or_in_another_encoding(run_dir, tmp_path):
+    review = _reviewed(run_dir)
+    review.to_csv(run_dir / "facts.csv", sep=";", index=False, encoding="utf-8")
+    assert import_review(run_dir / "facts.csv", tmp_path / "g.jsonl").reviewed == 6
+    review.to_csv(run_dir / "facts.csv", index=False, encoding="utf-16")
+    with pytest.raises(ReviewError, match="CSV UTF-8"):
+        import_review(run_dir / "facts.csv", tmp_path / "g2.jsonl")

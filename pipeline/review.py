@@ -160,6 +160,36 @@ def _changed(row: dict, original: dict, fact_type: str) -> bool:
     return _values(row, fact_type) != before
 
 
+def _verdict(row: dict, fact_type: str, originals: dict[str, dict]) -> str:
+    """The row's verdict as imported: an added row is ``missed``, an edited row ``fixed``."""
+    verdict = "" if _blank(row.get("verdict")) else str(row["verdict"]).strip().lower()
+    if fact_type not in FACT_TYPES:
+        raise ReviewError(f"fact_type {fact_type!r} is not one of {', '.join(FACT_TYPES)}")
+    if verdict and verdict not in VERDICTS:
+        raise ReviewError(f"verdict {verdict!r} is not one of {', '.join(VERDICTS)} (or empty)")
+    fact_id = None if _blank(row.get("fact_id")) else str(row["fact_id"])
+    if fact_id is None:
+        return "missed" if verdict in ("", "ok", "fixed") else verdict
+    if fact_id in originals and verdict not in ("wrong", "ignore") and _changed(row, originals[fact_id], fact_type):
+        return "fixed"
+    return verdict
+
+
+def _gold_line(row: dict, fact_type: str, verdict: str, span: tuple[int, int]) -> dict:
+    line = {"doc": str(row["doc_id"]), "type": fact_type, "text": str(row["text"]), "start": span[0], "end": span[1]}
+    values = _values(row, fact_type)
+    line |= values
+    if fact_type == "official" and values.get("name"):
+        line["aliases"] = sorted({values["name"], line["text"]})
+    if verdict in GOLD_VERDICTS and not values:
+        line["novalue"] = True
+    if verdict == "ignore":
+        line["ignore"] = True
+    if not _blank(row.get("rule_id")):
+        line["rule_id"] = str(row["rule_id"])
+    return line | {"verdict": verdict}
+
+
 def gold_lines(review: pd.DataFrame, facts: pd.DataFrame | None = None, raw_texts: dict[str, str] | None = None) -> tuple[list[dict], ImportSummary]:
     """Reviewed CSV rows → gold lines (with ``verdict``); every bad row is reported at once.
 
@@ -170,35 +200,14 @@ def gold_lines(review: pd.DataFrame, facts: pd.DataFrame | None = None, raw_text
     summary, lines, errors = ImportSummary(), [], []
     for number, row in enumerate(review.to_dict("records"), start=2):  # row 1 is the header
         where = f"row {number}"
-        verdict = "" if _blank(row.get("verdict")) else str(row["verdict"]).strip().lower()
-        fact_id = None if _blank(row.get("fact_id")) else str(row["fact_id"])
+        fact_type = str(row.get("fact_type", "")).strip()
         try:
-            fact_type = str(row.get("fact_type", "")).strip()
-            if fact_type not in FACT_TYPES:
-                raise ReviewError(f"fact_type {fact_type!r} is not one of {', '.join(FACT_TYPES)}")
-            if verdict and verdict not in VERDICTS:
-                raise ReviewError(f"verdict {verdict!r} is not one of {', '.join(VERDICTS)} (or empty)")
-            if fact_id is None:
-                verdict = "missed" if verdict in ("", "ok", "fixed") else verdict
-            elif fact_id in originals and verdict != "wrong" and _changed(row, originals[fact_id], fact_type):
-                verdict = "ignore" if verdict == "ignore" else "fixed"
+            verdict = _verdict(row, fact_type, originals)
             if not verdict:
                 summary.unreviewed += 1
                 continue
-            start, end = _span(row, raw_texts, summary, where)
-            line = {"doc": str(row["doc_id"]), "type": fact_type, "text": str(row["text"]), "start": start, "end": end}
-            values = _values(row, fact_type)
-            line |= values
-            if fact_type == "official" and values.get("name"):
-                line["aliases"] = sorted({values["name"], line["text"]})
-            if verdict in GOLD_VERDICTS and not values:
-                line["novalue"] = True
-            if verdict == "ignore":
-                line["ignore"] = True
-            if not _blank(row.get("rule_id")):
-                line["rule_id"] = str(row["rule_id"])
-            line["verdict"] = verdict
-        except (ReviewError, KeyError) as exc:
+            line = _gold_line(row, fact_type, verdict, _span(row, raw_texts, summary, where))
+        except ValueError as exc:  # a ReviewError, or a cell that is not a number
             errors.append(f"{where}: {exc}")
             continue
         summary.reviewed += 1

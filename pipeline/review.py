@@ -197,7 +197,7 @@ def gold_lines(review: pd.DataFrame, facts: pd.DataFrame | None = None, raw_text
     raw article) checks and repairs offsets and places added rows that have none.
     """
     originals, raw_texts = _original_values(facts), raw_texts or {}
-    summary, lines, errors = ImportSummary(), [], []
+    summary, lines, errors, unreviewed_docs = ImportSummary(), [], [], []
     for number, row in enumerate(review.to_dict("records"), start=2):  # row 1 is the header
         where = f"row {number}"
         fact_type = str(row.get("fact_type", "")).strip()
@@ -205,6 +205,7 @@ def gold_lines(review: pd.DataFrame, facts: pd.DataFrame | None = None, raw_text
             verdict = _verdict(row, fact_type, originals)
             if not verdict:
                 summary.unreviewed += 1
+                unreviewed_docs.append(str(row["doc_id"]))
                 continue
             line = _gold_line(row, fact_type, verdict, _span(row, raw_texts, summary, where))
         except ValueError as exc:  # a ReviewError, or a cell that is not a number
@@ -215,6 +216,12 @@ def gold_lines(review: pd.DataFrame, facts: pd.DataFrame | None = None, raw_text
         lines.append(line)
     if errors:
         raise ReviewError("the review cannot be imported:\n  " + "\n  ".join(errors))
+    reviewed_docs = {line["doc"] for line in lines}
+    for doc in sorted(set(unreviewed_docs) & reviewed_docs):
+        summary.warnings.append(
+            f"{doc}: {unreviewed_docs.count(doc)} rows without a verdict in a reviewed document; "
+            "evaluate counts what the run finds there as false positives"
+        )
     return lines, summary
 
 

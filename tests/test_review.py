@@ -55,7 +55,8 @@ def test_round_trip_export_edit_import_evaluate(run_dir, tmp_path):
     by_text = {g["text"]: g for g in gold}
 
     assert summary.verdicts == {"ok": 3, "wrong": 1, "fixed": 1, "missed": 1}
-    assert summary.unreviewed == 2  # the two datelines nobody looked at
+    assert summary.unreviewed == 2  # the datelines of 000 and 003, articles nobody reviewed
+    assert summary.warnings == []
     assert by_text["۲۳۵ میلیون دلار"]["verdict"] == "wrong"
     ranged = by_text["۳۰۰ تا ۴۰۰ میلیون دلار"]
     assert (ranged["verdict"], ranged["amount_min"], ranged["amount_max"], ranged["currency"]) == ("ok", 300_000_000, 400_000_000, "USD")
@@ -168,3 +169,10 @@ def test_spreadsheet_saves_with_semicolons_or_in_another_encoding(run_dir, tmp_p
     review.to_csv(run_dir / "facts.csv", index=False, encoding="utf-16")
     with pytest.raises(ReviewError, match="CSV UTF-8"):
         import_review(run_dir / "facts.csv", tmp_path / "g2.jsonl")
+
+
+def test_a_reviewed_article_with_rows_left_without_verdict_is_warned_about():
+    rows = [{"fact_id": f"d:percent:{i}-{i + 1}", "doc_id": "d", "fact_type": "percent", "text": "x", "start": str(i),
+             "end": str(i + 1), "value": "1", "verdict": verdict} for i, verdict in enumerate(["ok", "", ""])]
+    _, summary = gold_lines(pd.DataFrame(rows, dtype=str))
+    assert summary.warnings == ["d: 2 rows without a verdict in a reviewed document; evaluate counts what the run finds there as false positives"]

@@ -33,6 +33,7 @@ from pipeline.schemas import FACT_TYPES, VALUE_FIELDS, table_path
 
 VERDICTS = ("ok", "fixed", "wrong", "ignore", "missed")
 GOLD_VERDICTS = ("ok", "fixed", "ignore", "missed")  # the verdicts that make a line gold
+ALL_VALUE_COLUMNS = {f.name for fields in VALUE_FIELDS.values() for f in fields}
 
 
 class ReviewError(ValueError):
@@ -78,6 +79,17 @@ def _number(cell: str) -> float:
         return value
 
 
+def _iso_date(cell: Any) -> str:
+    """A Gregorian day as ``YYYY-MM-DD``; also read with Persian digits, ``/`` or a time after it."""
+    from pipeline.normalize import normalize_text
+
+    text = normalize_text(str(cell).strip())[0][:10].replace("/", "-")
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise ValueError(f"{cell!r} is not a date written YYYY-MM-DD") from None
+
+
 def _json_number(value: float) -> int | float:
     return int(value) if value.is_integer() else value
 
@@ -87,7 +99,7 @@ def parse_cell(cell: Any, arrow_type: pa.DataType) -> Any:
     if _blank(cell):
         return None
     if pa.types.is_date(arrow_type):
-        return date.fromisoformat(str(cell).strip()[:10]).isoformat()
+        return _iso_date(cell)
     if pa.types.is_integer(arrow_type):
         value = _number(cell)
         if not value.is_integer():
@@ -103,6 +115,11 @@ def gold_key(line: dict) -> tuple[str, str, int, int]:
 
 
 def _values(row: dict, fact_type: str) -> dict[str, Any]:
+    """The row's value columns of its type; a filled column of another type is an error."""
+    own = {f.name for f in VALUE_FIELDS[fact_type]}
+    foreign = [c for c in ALL_VALUE_COLUMNS - own if not _blank(row.get(c))]
+    if foreign:
+        raise ReviewError(f"{', '.join(sorted(foreign))} filled, but not a column of {fact_type} facts")
     values = {}
     for f in VALUE_FIELDS[fact_type]:
         try:

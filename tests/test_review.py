@@ -117,9 +117,13 @@ def test_bad_rows_are_named_and_nothing_is_written(run_dir, tmp_path):
     review["verdict"] = review["verdict"].astype(object)
     review.loc[0, "verdict"] = "maybe"
     review.loc[1, ["verdict", "fact_type"]] = ["ok", "moneys"]
+    review.loc[2, ["verdict", "date_start"]] = ["ok", "2025-12-13"]  # 001's money row
+    review.loc[5, ["verdict", "date_start"]] = ["fixed", "13/12/2025"]  # 003's dateline
     with pytest.raises(ReviewError) as failure:
         import_review(_save(review, run_dir), tmp_path / "g.jsonl")
     assert "row 2: verdict 'maybe'" in str(failure.value) and "row 3: fact_type 'moneys'" in str(failure.value)
+    assert "row 4: date_start filled, but not a column of money facts" in str(failure.value)
+    assert "row 7: date_start: '13/12/2025' is not a date written YYYY-MM-DD" in str(failure.value)
     assert not (tmp_path / "g.jsonl").exists()
 
 
@@ -131,7 +135,7 @@ def test_bad_rows_are_named_and_nothing_is_written(run_dir, tmp_path):
          {"name": "مسعود پزشکیان", "title": "رئیس‌جمهور", "country": "ایران", "aliases": ["مسعود پزشکیان", "پزشکیان"]}),
         ({"fact_type": "percent", "text": "۴۴.۹ درصد", "value": "44.9"}, {"value": 44.9}),
         ({"fact_type": "quantity", "text": "۹۰ میلیون نفر", "value": "90,000,000", "unit": "نفر"}, {"value": 90_000_000, "unit": "نفر"}),
-        ({"fact_type": "date", "text": "۱۴۰۳", "date_start": "2024-03-20", "date_end": "2025-03-20", "calendar": "jalali", "precision": "year"},
+        ({"fact_type": "date", "text": "۱۴۰۳", "date_start": "۲۰۲۴/۰۳/۲۰", "date_end": "2025-03-20 00:00:00", "calendar": "jalali", "precision": "year"},
          {"date_start": "2024-03-20", "date_end": "2025-03-20", "calendar": "jalali", "precision": "year"}),
         ({"fact_type": "money", "text": "پول زیادی"}, {"novalue": True}),
     ],

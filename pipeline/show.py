@@ -130,6 +130,7 @@ STYLE = "\n".join(
         "body { font-family: Vazirmatn, Tahoma, 'DejaVu Sans', sans-serif; max-width: 60em; margin: 2em auto; line-height: 2.2; }",
         ".article { white-space: pre-wrap; }",
         "mark.fact { padding: 0.1em 0.15em; border-radius: 0.3em; cursor: help; }",
+        "mark.fact mark.fact { border-bottom: 2px solid #555; }",  # a fact inside another
         "mark.fact[data-label]::before { content: attr(data-label); font-size: 0.6em; font-weight: bold; margin-inline-end: 0.3em; }",
         "table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: 0.2em 0.6em; }",
     ]

@@ -13,7 +13,7 @@ app = typer.Typer(
     help=(
         "Extract money figures, document counts, dates and named officials from Persian news.\n\n"
         "Stages, each reading and writing Parquet in --out: ingest → normalize → sentences → "
-        "match → factsheet. `facts run INPUT --out DIR` runs them all.\n\n"
+        "match → link → factsheet. `facts run INPUT --out DIR` runs them all.\n\n"
         "Example: facts run seeds --out data/out && facts evaluate --gold tests/data/seeds.gold.jsonl "
         "--facts data/out/facts.parquet"
     ),
@@ -105,12 +105,27 @@ def match(out: Path = OUT) -> None:
 
 
 @app.command()
-def factsheet(out: Path = OUT) -> None:
-    """Stage 5: facts_<type> tables → facts.parquet (the contract) and facts.csv for review."""
-    from pipeline.factsheet import build_factsheet, review_frame, write_review_csv
+def link(out: Path = OUT) -> None:
+    """Stage 5: give every figure its time and its person → facts_links.parquet.
+
+    Reads documents, sentences and facts_<type>; rules in rules/link.yaml.
+    """
+    from pipeline.factsheet import combine_facts
+    from pipeline.link import link_facts
     from pipeline.schemas import FACT_TYPES, write_table
 
-    facts = build_factsheet({t: _read(f"facts_{t}", out) for t in FACT_TYPES})
+    facts = combine_facts({t: _read(f"facts_{t}", out) for t in FACT_TYPES})
+    links = link_facts(facts, _read("sentences", out), _read("documents", out), _rules())
+    typer.echo(f"wrote {write_table('facts_links', links, out)} ({len(links)} figures)")
+
+
+@app.command()
+def factsheet(out: Path = OUT) -> None:
+    """Stage 6: facts_<type> + facts_links → facts.parquet (the contract) and facts.csv for review."""
+    from pipeline.factsheet import build_factsheet, combine_facts, review_frame, write_review_csv
+    from pipeline.schemas import FACT_TYPES, write_table
+
+    facts = build_factsheet(combine_facts({t: _read(f"facts_{t}", out) for t in FACT_TYPES}), _read("facts_links", out))
     write_table("facts", facts, out)
     write_review_csv(review_frame(facts, _read("documents", out), _read("sentences", out)), out / "facts.csv")
     typer.echo(f"wrote {out}/facts.parquet and {out}/facts.csv ({len(facts)} facts)")

@@ -58,6 +58,18 @@ VALUE_FIELDS: dict[str, list[pa.Field]] = {
 }
 
 
+# what the link stage adds to each figure: its time and its person, and the rules that decided
+LINK_FIELDS = [
+    pa.field("when_start", pa.date32()),
+    pa.field("when_end", pa.date32()),
+    pa.field("when_fact_id", pa.string()),
+    pa.field("when_rule_id", pa.string()),
+    pa.field("who", pa.string()),
+    pa.field("who_fact_id", pa.string()),
+    pa.field("who_rule_id", pa.string()),
+]
+
+
 def _facts_schema() -> pa.Schema:
     fields, seen = list(_SPAN), {f.name for f in _SPAN}
     for fact_type in FACT_TYPES:
@@ -65,7 +77,7 @@ def _facts_schema() -> pa.Schema:
             if f.name not in seen:
                 fields.append(f)
                 seen.add(f.name)
-    return pa.schema(fields)
+    return pa.schema(fields + LINK_FIELDS)
 
 
 SCHEMAS: dict[str, pa.Schema] = {
@@ -107,6 +119,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ]
     ),
     **{f"facts_{t}": pa.schema(_SPAN + VALUE_FIELDS[t]) for t in FACT_TYPES},
+    "facts_links": pa.schema([pa.field("fact_id", pa.string(), nullable=False)] + LINK_FIELDS),
     "facts": _facts_schema(),
 }
 

@@ -14,7 +14,7 @@ app = typer.Typer(
         "Extract money figures, document counts, dates and named officials from Persian news.\n\n"
         "Reads a folder of .txt articles; writes Parquet tables and facts.csv (for review) into --out. "
         "Stages, each reading and writing Parquet in --out: ingest → normalize → sentences → "
-        "match → factsheet. `facts run INPUT --out DIR` runs them all. Then `facts show DOC_ID` looks at "
+        "match → link → factsheet. `facts run INPUT --out DIR` runs them all. Then `facts show DOC_ID` looks at "
         "one article, `facts review import facts.csv` turns a reviewer's verdicts into gold JSONL, and "
         "`facts evaluate` scores a run against gold.\n\n"
         "Example: facts run seeds --out data/out && facts evaluate --gold tests/data/seeds.gold.jsonl "
@@ -120,15 +120,31 @@ def match(out: Path = OUT) -> None:
 
 
 @app.command()
+def link(out: Path = OUT) -> None:
+    """Stage 5: reads --out/documents, sentences and facts_<type>.parquet → writes --out/facts_links.parquet.
+
+    Gives every figure (money, doc_count, percent, quantity) its time and its person; rules in rules/link.yaml.
+    Example: facts link --out data/out
+    """
+    from pipeline.factsheet import combine_facts
+    from pipeline.link import link_facts
+    from pipeline.schemas import FACT_TYPES, write_table
+
+    facts = combine_facts({t: _read(f"facts_{t}", out) for t in FACT_TYPES})
+    links = link_facts(facts, _read("sentences", out), _read("documents", out), _rules())
+    typer.echo(f"wrote {write_table('facts_links', links, out)} ({len(links)} figures)")
+
+
+@app.command()
 def factsheet(out: Path = OUT) -> None:
-    """Stage 5: reads --out/facts_<type>.parquet → writes --out/facts.parquet (the contract) and --out/facts.csv for review.
+    """Stage 6: reads --out/facts_<type>.parquet and facts_links.parquet → writes --out/facts.parquet (the contract) and --out/facts.csv for review.
 
     Example: facts factsheet --out data/out
     """
-    from pipeline.factsheet import build_factsheet, review_frame, write_review_csv
+    from pipeline.factsheet import build_factsheet, combine_facts, review_frame, write_review_csv
     from pipeline.schemas import FACT_TYPES, write_table
 
-    facts = build_factsheet({t: _read(f"facts_{t}", out) for t in FACT_TYPES})
+    facts = build_factsheet(combine_facts({t: _read(f"facts_{t}", out) for t in FACT_TYPES}), _read("facts_links", out))
     write_table("facts", facts, out)
     write_review_csv(review_frame(facts, _read("documents", out), _read("sentences", out)), out / "facts.csv")
     typer.echo(f"wrote {out}/facts.parquet and {out}/facts.csv ({len(facts)} facts)")

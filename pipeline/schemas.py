@@ -58,6 +58,18 @@ VALUE_FIELDS: dict[str, list[pa.Field]] = {
 }
 
 
+# what the link stage adds to each figure: its time and its person, and the rules that decided
+LINK_FIELDS = [
+    pa.field("when_start", pa.date32()),
+    pa.field("when_end", pa.date32()),
+    pa.field("when_fact_id", pa.string()),
+    pa.field("when_rule_id", pa.string()),
+    pa.field("who", pa.string()),
+    pa.field("who_fact_id", pa.string()),
+    pa.field("who_rule_id", pa.string()),
+]
+
+
 def _facts_schema() -> pa.Schema:
     fields, seen = list(_SPAN), {f.name for f in _SPAN}
     for fact_type in FACT_TYPES:
@@ -65,7 +77,7 @@ def _facts_schema() -> pa.Schema:
             if f.name not in seen:
                 fields.append(f)
                 seen.add(f.name)
-    return pa.schema(fields)
+    return pa.schema(fields + LINK_FIELDS)
 
 
 SCHEMAS: dict[str, pa.Schema] = {
@@ -107,6 +119,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ]
     ),
     **{f"facts_{t}": pa.schema(_SPAN + VALUE_FIELDS[t]) for t in FACT_TYPES},
+    "facts_links": pa.schema([pa.field("fact_id", pa.string(), nullable=False)] + LINK_FIELDS),
     "facts": _facts_schema(),
 }
 
@@ -159,7 +172,8 @@ TABLE_MEANINGS = {
     "normalized": "normalize: the folded text the rules run over, with the map back to raw offsets",
     "sentences": "sentences: one row per sentence of each article",
     **{f"facts_{t}": f"match: the `{t}` facts, one row per fact" for t in FACT_TYPES},
-    "facts": "factsheet: every fact of every type in the output contract's columns (null where a column does not apply to the row's type)",
+    "facts_links": "link: one row per figure (money, doc_count, percent, quantity) with its time and its person",
+    "facts": "factsheet: every fact of every type in the output contract's columns (null where a column does not apply to the row's type), plus each figure's links",
 }
 COLUMN_MEANINGS = {
     "doc_id": "the article's id: its file name without `.txt`",
@@ -203,6 +217,13 @@ COLUMN_MEANINGS = {
     "agency": "the reporting agency (`ایسنا` from `به گزارش ایسنا`)",
     "shift_at": "normalized offsets from which characters dropped by the fold shift the raw offsets",
     "shift_by": "how many raw characters were dropped before the matching `shift_at` in total",
+    "when_start": "figures: first day of the date that governs the figure (its clause, its sentence or the dateline)",
+    "when_end": "figures: last day of that date",
+    "when_fact_id": "figures: the date fact `when` comes from (the dateline's fact for `link.when.dateline`)",
+    "when_rule_id": "figures: the `rules/link.yaml` rule that chose `when`",
+    "who": "figures: canonical name of the official the figure is attributed to",
+    "who_fact_id": "figures: the official mention `who` comes from",
+    "who_rule_id": "figures: the `rules/link.yaml` rule that chose `who`",
 }
 TABLE_COLUMN_MEANINGS = {
     ("documents", "text"): "the raw article text, as decoded; every offset points into it",

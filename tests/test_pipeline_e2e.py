@@ -93,3 +93,11 @@ def test_a_run_without_any_dateline_writes_its_tables(tmp_path):
     documents = pd.read_parquet(tmp_path / "out" / "documents.parquet")
     assert documents.dateline_date.isna().all()
     assert pd.read_parquet(tmp_path / "out" / "facts.parquet").amount.tolist() == [235_000_000]
+
+
+def test_every_table_and_column_of_the_data_dictionary_says_what_it_means():
+    from pipeline.schemas import TABLE_MEANINGS, column_meaning
+
+    undescribed = [f"{name}.{f.name}" for name, schema in SCHEMAS.items() for f in schema if not column_meaning(name, f.name)]
+    assert not undescribed, "describe these columns in pipeline/schemas.py COLUMN_MEANINGS"
+    assert set(TABLE_MEANINGS) == set(SCHEMAS)

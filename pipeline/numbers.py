@@ -94,15 +94,21 @@ def number_macros(lexicons: dict[str, Lexicon]) -> dict[str, str]:
     word_quantity = f"(?:{WORD_START}{triple}{half_tail})"
     quantity = f"(?:(?:{DIGITS}{SPACED_DECIMAL}?){half_tail}|{word_quantity})"
     number = _compound(quantity, w)
-    ordinal_word = _alternatives(lexicons["number_ordinal"]) + WORD_END
+    word_number = _compound(word_quantity, w)
+    ordinals = lexicons["number_ordinal"]
+    scales = set(lexicons["scale"].values.values())
+    ordinal_word = f"{WORD_START}{_alternatives(ordinals)}{WORD_END}"
+    scale_ordinal = f"{WORD_START}{_alternatives(ordinals, lambda v: v in scales)}{WORD_END}"
+    # words before an ordinal join it with و ("بیست و یکم") or, for a scale, side by side
+    # ("دو هزارمین"); digits take a suffix ("۲۱ام"), so "سال ۱۴۰۰ اولین" is not 1401
     ordinal = (
-        f"(?:(?:{number}{j})?{WORD_START}{ordinal_word}"
-        f"|(?:{number}{GAP})?{WORD_START}{ordinal_word}"  # "دو هزارمین", "یک میلیونم"
+        f"(?:(?:{word_number}{j})?{ordinal_word}"
+        f"|{number}{GAP}{scale_ordinal}"
         f"|{DIGITS}{ORDINAL_DIGIT_SUFFIX}{WORD_END})"
     )
     return {
         "digits": DIGITS,
-        "word_number": _compound(word_quantity, w),
+        "word_number": word_number,
         "number": number,
         "scaled_number": _scaled(quantity, w),  # "۱۱۰ میلیون", "هشت هزارمیلیارد": an amount with its scale
         "ordinal_number": ordinal,

@@ -119,6 +119,20 @@ FOUND = [
     ("دوم", []),
 ]
 
+# text -> the ordinals found in it
+ORDINALS_FOUND = [
+    ("بیست و یکم مرداد", ["بیست و یکم"]),
+    ("سال 1400 اولین سفر", ["اولین"]),
+    ("۵۰ و دومین", ["دومین"]),
+    ("قرن بیستم", ["بیستم"]),
+]
+
+
+@pytest.mark.parametrize("text,found", ORDINALS_FOUND)
+def test_ordinals_found_in_text(text, found):
+    folded, _ = normalize_text(text)
+    assert [m.group() for m in _macro("ordinal_number").finditer(folded)] == found
+
 
 @pytest.mark.parametrize("text,found", FOUND)
 def test_numbers_found_in_text(text, found):

@@ -22,6 +22,9 @@ import pandas as pd
 from pipeline.schemas import FACT_TYPES
 
 CORE_TYPES = ("money", "doc_count", "date", "official")
+# dates resolved from the dateline (امروز, سال گذشته); gold marks them `ignore`, and the
+# `date_absolute` row scores the other date facts alone
+RELATIVE_DATE_RULES = "date.relative."
 VALUE_KEYS = {
     "money": ("currency", "amount", "amount_min", "amount_max"),
     "doc_count": ("count",),
@@ -193,7 +196,11 @@ def evaluate(gold: list[dict], facts: pd.DataFrame, only_gold_docs: bool = False
     for t in CORE_TYPES:
         for k in ("gold", "predicted", "matched", "strict"):
             setattr(core, k, getattr(core, k) + getattr(scores[t], k))
-    report = {t: s.as_dict() for t, s in scores.items()} | {"core": core.as_dict()}
+    absolute = Score()
+    for doc in sorted(docs):
+        predicted = [p for p in pred_by.get(("date", doc), []) if not str(p.get("rule_id")).startswith(RELATIVE_DATE_RULES)]
+        score_spans("date", gold_by.get(("date", doc), []), predicted, absolute)
+    report = {t: s.as_dict() for t, s in scores.items()} | {"core": core.as_dict(), "date_absolute": absolute.as_dict()}
     return {"documents": len(docs), "scores": report, "false_positives": len(false_positives)}
 
 

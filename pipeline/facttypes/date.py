@@ -31,10 +31,13 @@ HALF_YEAR_FIRST = ("نخست", "اول")
 
 
 def date_producer(name: str):
-    """Register a date producer; a date that does not exist (30 Esfand of a common year) is no fact."""
+    """Register a date producer. A date that does not exist (30 Esfand of a common year) is no fact,
+    nor is one that a word before it makes a name (group ``name_before``: خیابان ۱۷ شهریور)."""
 
     def register(fn):
         def produce(m, ctx):
+            if m.groupdict().get("name_before"):
+                return None
             try:
                 return fn(m, ctx)
             except ValueError:
@@ -141,7 +144,7 @@ def month_year(m, ctx):
 
 @date_producer("year")
 def year(m, ctx):
-    calendar, value = read_year(ctx, m.group("year"), m.group("cue"))
+    calendar, value = read_year(ctx, m.group("year"), m.groupdict().get("cue"))
     return _fact(calendar_interval(calendar, value), calendar, "year")
 
 
@@ -316,11 +319,11 @@ def month_anchored(m, ctx):
 
 @date_producer("relative_day")
 def relative_day(m, ctx):
-    """دیروز, صبح امروز سه‌شنبه; a bare امروز often means "nowadays" and is left out."""
+    """دیروز, صبح امروز سه‌شنبه; a bare امروز or فردا often means "nowadays" or "the future" and is left out."""
     if m.group("count"):
         return None  # "دو روز گذشته" is a duration
     offset = int(ctx.lexicon_value("relative_day", m.group("word")))
-    if offset == 0 and not (m.group("part") or m.group("part_after") or m.group("weekday")):
+    if offset >= 0 and not (m.group("part") or m.group("part_after") or m.group("weekday")):
         return None
     if ctx.dateline is None:
         return _fact(None, None, "day")

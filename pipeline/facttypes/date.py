@@ -204,6 +204,9 @@ def day_range(m, ctx):
 def decade(m, ctx):
     """دهه ۱۹۹۰ by its year; a two-digit decade is Jalali (دهه ۹۰ = the 1390s) unless میلادی follows."""
     text = m.group("decade")
+    if not text.isdigit():  # دهه هفتاد
+        number = parse_number(text, ctx.rules.lexicons)
+        text = f"{int(number.value):02d}" if number and number.value < 100 else ""
     if not text.endswith("0"):
         return None
     said = cue_calendar(ctx, m.group("cue"))

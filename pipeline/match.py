@@ -72,6 +72,7 @@ def dateline_fact(doc) -> dict[str, Any] | None:
         "date_end": doc.dateline_date,
         "calendar": doc.dateline_calendar,
         "precision": "day",
+        "time": None if pd.isna(doc.dateline_time) else doc.dateline_time,
     }
 
 

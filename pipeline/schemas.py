@@ -43,6 +43,7 @@ VALUE_FIELDS: dict[str, list[pa.Field]] = {
         pa.field("date_end", pa.date32()),
         pa.field("calendar", pa.string()),
         pa.field("precision", pa.string()),
+        pa.field("time", pa.string()),  # a clock time written with the date ("17:07")
     ],
     "official": [
         pa.field("name", pa.string()),
@@ -85,6 +86,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             pa.field("dateline_date", pa.date32()),
             pa.field("dateline_calendar", pa.string()),
             pa.field("dateline_rule_id", pa.string()),
+            pa.field("dateline_time", pa.string()),
             pa.field("news_code", pa.string()),
             pa.field("agency", pa.string()),
         ]

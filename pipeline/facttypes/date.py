@@ -32,20 +32,35 @@ HALF_YEAR_FIRST = ("نخست", "اول")
 
 def date_producer(name: str):
     """Register a date producer. A date that does not exist (30 Esfand of a common year) is no fact,
-    nor is one that a word before it makes a name (group ``name_before``: خیابان ۱۷ شهریور)."""
+    nor is one that a word before it makes a name (group ``name_before``: خیابان ۱۷ شهریور).
+    A clock time written with the date (group ``time``) fills the ``time`` column."""
 
     def register(fn):
         def produce(m, ctx):
             if m.groupdict().get("name_before"):
                 return None
             try:
-                return fn(m, ctx)
+                values = fn(m, ctx)
             except ValueError:
                 return None
+            if values is not None and m.groupdict().get("time"):
+                values["time"] = read_clock_time(m, ctx)
+            return values
 
         return producer("date", name)(produce)
 
     return register
+
+
+def read_clock_time(m, ctx: MatchContext) -> str | None:
+    """"17:07", "4 : 58 : 18 PM" → "17:07", "16:58:18" (groups ``time`` and ``meridiem``)."""
+    written = m.groupdict().get("time")
+    if not written:
+        return None
+    hour, *rest = (int(part) for part in re.split(r"[ \t]*:[ \t]*", written.strip()))
+    if ctx.lexicon_value("meridiem", m.groupdict().get("meridiem")) == "pm" and hour < 12:
+        hour += 12
+    return ":".join(f"{part:02d}" for part in (hour, *rest))
 
 
 def _fact(interval, calendar: str | None, precision: str) -> dict:

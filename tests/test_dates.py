@@ -121,3 +121,12 @@ def test_seed_dates_match_the_gold(seed_facts, seed_gold):
     dates = [g for g in seed_gold if g["type"] == "date"]
     result = evaluate(dates, seed_facts[seed_facts.fact_type == "date"])
     assert result["scores"]["date"]["strict_f1"] >= 0.95
+
+
+def test_clock_times_go_to_the_time_column():
+    from pipeline.ingest import read_header
+
+    assert read_header("تاریخ : 1403,سه شنبه 09 مرداد17:07\nکد خبر : 663611")["dateline_time"] == "17:07"
+    facts = extract_text("تعداد بازدید : 7 ارسال : ساعت 7 : 08 ب . ظ\nمصاحبه سه‌شنبه 2 آذر 1395 ساعت 7 : 08 ب . ظ")
+    date = facts[facts.fact_type == "date"].iloc[0]
+    assert (date.text, date.time) == ("سه‌شنبه 2 آذر 1395", "19:08")

@@ -53,7 +53,7 @@ def date_producer(name: str):
 
 
 def read_clock_time(m, ctx: MatchContext) -> str | None:
-    """"17:07", "4 : 58 : 18 PM" → "17:07", "16:58:18" (groups ``time`` and ``meridiem``)."""
+    """The clock time of groups ``time`` and ``meridiem``: "4 : 58 : 18 PM" → "16:58:18"."""
     written = m.groupdict().get("time")
     if not written:
         return None
@@ -124,11 +124,11 @@ def read_year(ctx: MatchContext, text: str, cue: str | None = None, calendar: st
     return calendar or by_range, int(text)
 
 
-def _month_and_year(m, ctx, month_group="month", year_group="year") -> tuple[str, int, int]:
+def _month_and_year(m, ctx, month_group="month") -> tuple[str, int, int]:
     month = read_month(ctx, m.group(month_group))
     if month is None:
         raise ValueError("no month")
-    calendar, year = read_year(ctx, m.group(year_group), m.groupdict().get("cue"), month[0])
+    calendar, year = read_year(ctx, m.group("year"), m.groupdict().get("cue"), month[0])
     return calendar, month[1], year
 
 

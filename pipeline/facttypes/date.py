@@ -245,10 +245,15 @@ def century(m, ctx):
 
 @date_producer("months_of_year")
 def months_of_year(m, ctx):
-    """۹ ماه نخست سال ۲۰۲۵ (January to September), نیمه دوم سال ۹۲ (Mehr to Esfand)."""
+    """۹ ماه نخست سال ۲۰۲۵ (January to September), سه‌ماهه دوم (April to June), نیمه دوم سال ۹۲."""
     calendar, value = read_year(ctx, m.group("year"), m.group("cue"))
     if m.group("half"):
         first, last = (1, 6) if m.group("half") in HALF_YEAR_FIRST else (7, 12)
+    elif m.group("quarter"):
+        quarter = int(ctx.lexicon_value("ordinal", m.group("quarter")))
+        if not 1 <= quarter <= 4:
+            return None
+        first, last = 3 * quarter - 2, 3 * quarter
     else:
         count = parse_number(m.group("count"), ctx.rules.lexicons)
         if count is None or not 1 <= count.value <= 12 or count.value != int(count.value):

@@ -245,8 +245,15 @@ def century(m, ctx):
 
 @date_producer("months_of_year")
 def months_of_year(m, ctx):
-    """۹ ماه نخست سال ۲۰۲۵ (January to September), سه‌ماهه دوم (April to June), نیمه دوم سال ۹۲."""
-    calendar, value = read_year(ctx, m.group("year"), m.group("cue"))
+    """۹ ماه نخست سال ۲۰۲۵ (January to September), سه‌ماهه دوم (April to June), نیمه دوم سال ۹۲;
+    the year may be the dateline's (۹ ماه نخست امسال)."""
+    groups = m.groupdict()
+    if groups.get("year"):
+        calendar, value = read_year(ctx, groups["year"], groups.get("cue"))
+    elif ctx.dateline is None:
+        return _fact(None, None, "month")
+    else:
+        calendar, value = _dateline_year(ctx, groups)
     if m.group("half"):
         first, last = (1, 6) if m.group("half") in HALF_YEAR_FIRST else (7, 12)
     elif m.group("quarter"):
@@ -354,21 +361,25 @@ def relative_day(m, ctx):
     return _fact((day, day), ctx.dateline_calendar, "day")
 
 
+def _dateline_year(ctx: MatchContext, groups: dict) -> tuple[str, int]:
+    """(calendar, year) that امسال or "سال گذشته" (groups ``year_word``/``rel``) name, by the dateline."""
+    calendar = ctx.dateline_calendar or "gregorian"
+    offset, _ = _relative_offset(ctx, groups.get("year_word") or groups.get("rel"))
+    return calendar, from_gregorian(calendar, ctx.dateline)[0] + offset
+
+
 @date_producer("relative_period")
 def relative_period(m, ctx):
     """سال گذشته, امسال, ماه جاری: the year or month of the dateline's calendar, shifted."""
     if m.group("count"):
         return None  # "۳۰ سال گذشته" is a duration, "مدت مشابه سال قبل" a comparison
-    if m.group("year_word"):
-        unit, offset = "year", int(ctx.lexicon_value("relative_year", m.group("year_word")))
-    else:
-        unit = "year" if m.group("unit") == "سال" else "month"
-        offset = int(ctx.lexicon_value("relative_period", m.group("rel")))
+    unit = "month" if m.group("unit") == "ماه" else "year"
     if ctx.dateline is None:
         return _fact(None, None, unit)
+    if unit == "year":
+        calendar, value = _dateline_year(ctx, m.groupdict())
+        return _fact(calendar_interval(calendar, value), calendar, unit)
     calendar = ctx.dateline_calendar or "gregorian"
     year_now, month_now, _ = from_gregorian(calendar, ctx.dateline)
-    if unit == "year":
-        return _fact(calendar_interval(calendar, year_now + offset), calendar, unit)
-    shifted = shift_month(year_now, month_now, offset)
+    shifted = shift_month(year_now, month_now, int(ctx.lexicon_value("relative_period", m.group("rel"))))
     return _fact(calendar_interval(calendar, *shifted), calendar, unit)

@@ -206,13 +206,13 @@ def evaluate(gold: list[dict], facts: pd.DataFrame, only_gold_docs: bool = False
 
 def format_report(result: dict[str, Any]) -> str:
     lines = [f"documents scored: {result['documents']}"]
-    header = f"{'type':<10} {'gold':>5} {'pred':>5} {'match':>5} {'P':>6} {'R':>6} {'F1':>6} {'strictF1':>8} {'value_acc':>9}"
+    header = f"{'type':<13} {'gold':>5} {'pred':>5} {'match':>5} {'P':>6} {'R':>6} {'F1':>6} {'strictF1':>8} {'value_acc':>9}"
     lines.append(header)
     for fact_type, s in result["scores"].items():
         if not (s["gold"] or s["predicted"]):
             continue
         lines.append(
-            f"{fact_type:<10} {s['gold']:>5} {s['predicted']:>5} {s['matched']:>5} {s['precision']:>6.3f} "
+            f"{fact_type:<13} {s['gold']:>5} {s['predicted']:>5} {s['matched']:>5} {s['precision']:>6.3f} "
             f"{s['recall']:>6.3f} {s['f1']:>6.3f} {s['strict_f1']:>8.3f} {s['value_accuracy']:>9.3f}"
         )
     return "\n".join(lines)

@@ -26,6 +26,9 @@ import pandas as pd
 from pipeline.schemas import FACT_TYPES
 
 CORE_TYPES = ("money", "doc_count", "date", "official")
+# dates resolved from the dateline (امروز, سال گذشته); gold marks them `ignore`, and the
+# `date_absolute` row scores the other date facts alone
+RELATIVE_DATE_RULES = "date.relative."
 VALUE_KEYS = {
     "money": ("currency", "amount", "amount_min", "amount_max"),
     "doc_count": ("count",),
@@ -199,7 +202,11 @@ def evaluate(gold: list[dict], facts: pd.DataFrame, only_gold_docs: bool = False
     for t in CORE_TYPES:
         for k in ("gold", "predicted", "matched", "strict"):
             setattr(core, k, getattr(core, k) + getattr(scores[t], k))
-    report = {t: s.as_dict() for t, s in scores.items()} | {"core": core.as_dict()}
+    absolute = Score()
+    for doc in sorted(docs):
+        predicted = [p for p in pred_by.get(("date", doc), []) if not str(p.get("rule_id")).startswith(RELATIVE_DATE_RULES)]
+        score_spans("date", gold_by.get(("date", doc), []), predicted, absolute)
+    report = {t: s.as_dict() for t, s in scores.items()} | {"core": core.as_dict(), "date_absolute": absolute.as_dict()}
     return {
         "documents": len(docs),
         "scores": report,
@@ -223,13 +230,13 @@ def still_predicted(rejected: list[dict], false_positives: list[dict]) -> list[d
 
 def format_report(result: dict[str, Any]) -> str:
     lines = [f"documents scored: {result['documents']}"]
-    header = f"{'type':<10} {'gold':>5} {'pred':>5} {'match':>5} {'P':>6} {'R':>6} {'F1':>6} {'strictF1':>8} {'value_acc':>9}"
+    header = f"{'type':<13} {'gold':>5} {'pred':>5} {'match':>5} {'P':>6} {'R':>6} {'F1':>6} {'strictF1':>8} {'value_acc':>9}"
     lines.append(header)
     for fact_type, s in result["scores"].items():
         if not (s["gold"] or s["predicted"]):
             continue
         lines.append(
-            f"{fact_type:<10} {s['gold']:>5} {s['predicted']:>5} {s['matched']:>5} {s['precision']:>6.3f} "
+            f"{fact_type:<13} {s['gold']:>5} {s['predicted']:>5} {s['matched']:>5} {s['precision']:>6.3f} "
             f"{s['recall']:>6.3f} {s['f1']:>6.3f} {s['strict_f1']:>8.3f} {s['value_accuracy']:>9.3f}"
         )
     rejected = result.get("rejected", {})

@@ -72,13 +72,15 @@ def dateline_fact(doc) -> dict[str, Any] | None:
         "date_end": doc.dateline_date,
         "calendar": doc.dateline_calendar,
         "precision": "day",
+        "time": None if pd.isna(doc.dateline_time) else doc.dateline_time,
     }
 
 
 def match_document(doc, text: str, offsets: OffsetMap, sentence_starts: list[int], rules: RuleSet) -> list[dict]:
     """All facts of one document, as rows with raw offsets."""
     dateline = None if pd.isna(doc.dateline_date) else doc.dateline_date
-    ctx = MatchContext(rules=rules, text=text, dateline=dateline)
+    calendar = doc.dateline_calendar if dateline else None
+    ctx = MatchContext(rules=rules, text=text, dateline=dateline, dateline_calendar=calendar)
     rows = []
     header = dateline_fact(doc)
     if header:

@@ -46,6 +46,7 @@ VALUE_FIELDS: dict[str, list[pa.Field]] = {
         pa.field("date_end", pa.date32()),
         pa.field("calendar", pa.string()),
         pa.field("precision", pa.string()),
+        pa.field("time", pa.string()),  # a clock time written with the date ("17:07")
     ],
     "official": [
         pa.field("name", pa.string()),
@@ -100,6 +101,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             pa.field("dateline_date", pa.date32()),
             pa.field("dateline_calendar", pa.string()),
             pa.field("dateline_rule_id", pa.string()),
+            pa.field("dateline_time", pa.string()),
             pa.field("news_code", pa.string()),
             pa.field("agency", pa.string()),
         ]
@@ -219,6 +221,8 @@ COLUMN_MEANINGS = {
     "dateline_date": "the dateline's day, Gregorian",
     "dateline_calendar": "the calendar the dateline is written in",
     "dateline_rule_id": "the header rule that read the dateline",
+    "dateline_time": "the clock time written with the dateline (`17:07`), if any",
+    "time": "date: the clock time written with the date (`17:07`), if any",
     "news_code": "the agency's news code, when the header has one",
     "agency": "the reporting agency (`ایسنا` from `به گزارش ایسنا`)",
     "shift_at": "normalized offsets from which characters dropped by the fold shift the raw offsets",

@@ -28,6 +28,7 @@ class MatchContext:
     rules: RuleSet
     text: str = ""  # the document's normalized text
     dateline: dt.date | None = None
+    dateline_calendar: str | None = None  # the calendar the dateline is written in
 
     def lexicon_value(self, lexicon: str, surface: str | None) -> Any:
         return None if surface is None else self.rules.lexicon(lexicon).value(surface)

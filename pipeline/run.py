@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.factsheet import build_factsheet, review_frame, write_review_csv
+from pipeline.factsheet import build_factsheet, combine_facts, review_frame, write_review_csv
 from pipeline.ingest import document_from_text, ingest
+from pipeline.link import link_facts
 from pipeline.match import match_documents
 from pipeline.normalize import normalize_documents
 from pipeline.rules import RuleSet, default_rules
@@ -31,13 +32,15 @@ class RunSummary:
 
 
 def extract_tables(documents: pd.DataFrame, rules: RuleSet) -> dict[str, pd.DataFrame]:
-    """documents → every later table (normalized, sentences, facts_<type>, facts)."""
+    """documents → every later table (normalized, sentences, facts_<type>, facts_links, facts)."""
     normalized = normalize_documents(documents)
     sentences = split_documents(documents, normalized)
     typed = match_documents(documents, normalized, sentences, rules)
+    facts = combine_facts(typed)
+    links = link_facts(facts, sentences, documents, rules)
     tables = {"normalized": normalized, "sentences": sentences}
     tables |= {f"facts_{t}": frame for t, frame in typed.items()}
-    tables["facts"] = build_factsheet(typed)
+    tables |= {"facts_links": links, "facts": build_factsheet(facts, links)}
     return tables
 
 

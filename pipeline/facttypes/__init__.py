@@ -24,7 +24,7 @@ Producer = Callable[[re.Match, "MatchContext"], "dict[str, Any] | None"]
 PRODUCERS: dict[tuple[str, str], Producer] = {}
 Finalizer = Callable[[list, "MatchContext"], list]
 FINALIZERS: dict[str, Finalizer] = {}
-MODULES = ("header", "money", "date", "doc_count", "official", "percent", "quantity")
+MODULES = ("header", "money", "date", "doc_count", "official", "percent", "quantity", "named_document")
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class MatchContext:
     rules: RuleSet
     text: str = ""  # the document's normalized text
     dateline: dt.date | None = None
+    dateline_calendar: str | None = None  # the calendar the dateline is written in
 
     def lexicon_value(self, lexicon: str, surface: str | None) -> Any:
         return None if surface is None else self.rules.lexicon(lexicon).value(surface)

@@ -171,6 +171,21 @@ def title_speaker(figure, sentence, doc, rule):
     return decision if decision and decision[1] == rule.id else None
 
 
+@strategy("according_to")
+def according_to(figure, sentence, doc, rule):
+    cue = rule.pattern.search(sentence.norm)
+    if cue is None:
+        return None
+    after = sentence.raw_pos(cue.end())
+    named = [o for o in sentence.officials if o["start"] >= after]
+    if named and named[0]["start"] - after <= 1:
+        return named[0], rule.id
+    if doc.rules["link.who.pronoun"].pattern.match(sentence.norm, cue.end()):
+        official = doc.salient_official(sentence.start)
+        return (official, rule.id) if official else None
+    return None
+
+
 @strategy("official_in_sentence")
 def official_in_sentence(figure, sentence, doc, rule):
     outside_quote = [o for o in sentence.officials if not doc.in_quote(o)]

@@ -23,7 +23,7 @@ PLURAL = re.compile("(?:\u200cها|\u200c?های|\u200c?هایی)$")
 @lru_cache(maxsize=1)
 def word_frequencies() -> dict[str, int]:
     """hazm's word list with corpus frequencies: a frequent word is an ordinary word."""
-    from hazm.utils import words_list
+    from pipeline.hazm_data import words_list
 
     return {word: freq for word, freq, _ in words_list()}
 
@@ -53,7 +53,7 @@ def _is_frequent_inside(word: str, ctx: MatchContext) -> bool:
 @lru_cache(maxsize=1)
 def past_stems() -> frozenset[str]:
     """Past stems of hazm's verb list (`خواست` of `خواستند`)."""
-    from hazm.utils import verbs_list
+    from pipeline.hazm_data import verbs_list
 
     return frozenset(verb.split("#")[0] for verb in verbs_list() if verb.split("#")[0])
 

@@ -8,6 +8,7 @@ steps. Within a fact type, overlapping candidates are resolved by keeping the lo
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,13 +30,37 @@ class Candidate:
     values: dict[str, Any] = field(default_factory=dict)
 
 
+def trigger_regions(text: str, trigger: re.Pattern | None) -> list[tuple[int, int]]:
+    """The lines of ``text`` that hold a match of ``trigger`` (all of it without a trigger).
+
+    Python's ``re`` scans every position once per rule; most lines of an article hold no
+    currency, percent sign or unit, so the rules of such a file need not look at them.
+    """
+    if trigger is None:
+        return [(0, len(text))]
+    regions: list[tuple[int, int]] = []
+    for m in trigger.finditer(text):
+        start = text.rfind("\n", 0, m.start()) + 1
+        end = text.find("\n", m.end())
+        end = len(text) if end < 0 else end
+        if regions and start <= regions[-1][1]:
+            regions[-1] = (regions[-1][0], max(end, regions[-1][1]))
+        else:
+            regions.append((start, end))
+    return regions
+
+
 def find_candidates(text: str, ctx: MatchContext, fact_type: str) -> list[Candidate]:
     """Every match of every rule of ``fact_type`` that its producer accepts."""
     found = []
+    regions_by_trigger: dict = {}
     for priority, rule in enumerate(ctx.rules.for_type(fact_type)):
         produce = get_producer(fact_type, rule.producer)
         group = "span" if "span" in rule.pattern.groupindex else 0
-        for m in rule.pattern.finditer(text):
+        if rule.trigger not in regions_by_trigger:
+            regions_by_trigger[rule.trigger] = trigger_regions(text, rule.trigger)
+        matches = (m for start, end in regions_by_trigger[rule.trigger] for m in rule.pattern.finditer(text, start, end))
+        for m in matches:
             if m.end(group) <= m.start(group):
                 continue
             values = produce(m, ctx)

@@ -113,6 +113,7 @@ def normalize_text(raw: str) -> tuple[str, OffsetMap]:
     return raw.translate(fold_table()), OffsetMap(tuple(shift_at), tuple(shift_by))
 
 
+@lru_cache(maxsize=1 << 16)
 def fold_key(text: str) -> str:
     """A comparison key: folded, with ZWNJ and spaces removed (``رئیس‌جمهور`` == ``رئیسجمهور``)."""
     folded, _ = normalize_text(text)

@@ -9,7 +9,8 @@ Layout of ``rules/``:
 - ``TYPE.yaml``: the rules of one fact type. Each rule has a dotted ``id`` (it becomes the
   fact's ``rule_id``), a ``pattern`` (a Python regex over normalized text), a ``producer``
   (the function in ``pipeline/facttypes/TYPE.py`` that turns the match into values) and
-  ``examples``/``negatives`` that the tests run.
+  ``examples``/``negatives`` that the tests run. A file may set a ``trigger``: a cheap regex
+  that every match of its rules contains; lines of an article without it are not searched.
 
 Any problem (bad YAML, unknown key, duplicate id, unknown ``{name}``, a pattern that does not
 compile) raises :class:`RuleError` naming the file and the rule before any article is read.
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ import yaml
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 RULE_KEYS = {"id", "pattern", "producer", "examples", "negatives", "note", "options"}
-FILE_KEYS = {"fact_type", "description", "rules"}
+FILE_KEYS = {"fact_type", "description", "rules", "trigger"}
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 ZWNJ = "\u200c"
 
@@ -83,6 +84,7 @@ class Rule:
     examples: tuple[dict, ...] = ()
     negatives: tuple[str, ...] = ()
     options: dict = field(default_factory=dict)
+    trigger: re.Pattern | None = None  # the file's prefilter: lines without a match are skipped
 
 
 @dataclass(frozen=True)
@@ -91,8 +93,15 @@ class RuleSet:
     macros: dict[str, str]
     rules: tuple[Rule, ...]
 
+    @cached_property
+    def _by_type(self) -> dict[str, tuple[Rule, ...]]:
+        by_type: dict[str, list[Rule]] = {}
+        for rule in self.rules:
+            by_type.setdefault(rule.fact_type, []).append(rule)
+        return {fact_type: tuple(rules) for fact_type, rules in by_type.items()}
+
     def for_type(self, fact_type: str) -> tuple[Rule, ...]:
-        return tuple(r for r in self.rules if r.fact_type == fact_type)
+        return self._by_type.get(fact_type, ())
 
     def lexicon(self, name: str) -> Lexicon:
         return self.lexicons[name]
@@ -170,6 +179,7 @@ def load_rules(rules_dir: Path = RULES_DIR) -> RuleSet:
         unknown = set(data) - FILE_KEYS
         if unknown:
             raise RuleError(f"{path}: unknown key(s) {sorted(unknown)}; allowed: {sorted(FILE_KEYS)}")
+        trigger = _compile(data["trigger"], fragments, f"{path}: trigger") if "trigger" in data else None
         for raw_rule in data["rules"]:
             rule_id = raw_rule.get("id") if isinstance(raw_rule, dict) else None
             where = f"{path}: rule {rule_id or '(no id)'}"
@@ -198,6 +208,7 @@ def load_rules(rules_dir: Path = RULES_DIR) -> RuleSet:
                     examples=tuple(raw_rule.get("examples") or ()),
                     negatives=tuple(raw_rule.get("negatives") or ()),
                     options=dict(raw_rule.get("options") or {}),
+                    trigger=trigger,
                 )
             )
     return RuleSet(lexicons, fragments, tuple(rules))

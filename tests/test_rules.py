@@ -106,3 +106,17 @@ def test_unknown_key_and_unknown_placeholder_are_reported(tmp_path):
     )
     with pytest.raises(RuleError, match=r"unknown key\(s\) \['colour'\]"):
         load_rules(rules)
+
+
+@pytest.mark.parametrize("rule,example", [(r, ex) for r, ex in EXAMPLES if r.trigger is not None],
+                         ids=[r.id for r, _ in EXAMPLES if r.trigger is not None])
+def test_the_line_of_every_example_fact_holds_its_files_trigger(rule, example):
+    """A file's trigger is a prefilter: a fact on a line without it would never be found."""
+    from pipeline.normalize import normalize_text
+
+    for expected in example["facts"]:
+        start = example["text"].index(expected["text"])
+        line_start = example["text"].rfind("\n", 0, start) + 1
+        line_end = example["text"].find("\n", start)
+        line, _ = normalize_text(example["text"][line_start : None if line_end < 0 else line_end])
+        assert rule.trigger.search(line), f"{rule.source.name}: trigger misses {expected['text']!r}"

@@ -68,6 +68,7 @@ class Document:
     officials: list[dict]
     dateline: dict | None
     rules: dict[str, Rule]
+    country_of: Callable[[str], str | None]  # the country lexicon's canonical name of a form
 
     def sentence_of(self, fact: dict) -> Sentence:
         return self.sentences[int(fact["sentence_id"])]
@@ -139,10 +140,17 @@ def _speaker(sentence: Sentence, zone_end: int, doc: Document) -> Decision | Non
     if pronoun.pattern.search(zone):
         official = doc.salient_official(sentence.start)
         return (official, pronoun.id) if official else None
+    bare_title = doc.rules["link.who.title"]
     for official in reversed([o for o in doc.officials if o["start"] < sentence.start and not doc.in_quote(o)]):
         title = official.get("title")
-        if isinstance(title, str) and title and re.search(form_regex(title), zone):
-            return official, doc.rules["link.who.title"].id
+        office = re.search(form_regex(title), zone) if isinstance(title, str) and title else None
+        if office is None:
+            continue
+        # "رئیس‌جمهور کشورمان" is Iran's president, not the Kazakh one named last
+        country = bare_title.pattern.match(zone, office.end())
+        if country and doc.country_of(country.group("country")) not in (None, official.get("country")):
+            continue
+        return official, bare_title.id
     return None
 
 
@@ -243,6 +251,7 @@ def link_document(doc_id: str, raw: str, sentences: pd.DataFrame, facts: pd.Data
         officials=[f for f in records if f["fact_type"] == "official"],
         dateline=next((f for f in records if f["fact_id"] == dateline_fact_id), None),
         rules=link_rules,
+        country_of=rules.lexicon("country").value,
     )
     links = []
     for figure in records:

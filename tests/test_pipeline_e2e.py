@@ -101,3 +101,21 @@ def test_every_table_and_column_of_the_data_dictionary_says_what_it_means():
     undescribed = [f"{name}.{f.name}" for name, schema in SCHEMAS.items() for f in schema if not column_meaning(name, f.name)]
     assert not undescribed, "describe these columns in pipeline/schemas.py COLUMN_MEANINGS"
     assert set(TABLE_MEANINGS) == set(SCHEMAS)
+
+
+def test_seed_figures_are_linked_to_their_time_and_person(seed_facts):
+    """The links the linking issue names, on the pipeline's own facts (dates and officials found by its rules)."""
+    figures = seed_facts[seed_facts.when_rule_id.notna() | seed_facts.who_rule_id.notna()]
+
+    def link(doc, text_start):
+        row = figures[(figures.doc_id == doc) & figures.text.str.startswith(text_start)].iloc[0]
+        who = row.who if isinstance(row.who, str) else None
+        return str(row.when_start), str(row.when_end), who
+
+    tokayev, pezeshkian = "قاسم ژومارت توکایف", "مسعود پزشکیان"
+    assert link("002_94cbfc6595e639c6", "۲۴ توافق") == ("2022-06-01", "2022-06-30", tokayev)
+    assert link("002_94cbfc6595e639c6", "۲۳۵ میلیون دلار") == ("2022-06-01", "2022-06-30", tokayev)
+    assert link("002_94cbfc6595e639c6", "۳۱۰.۸ میلیون دلار")[:2] == ("2025-01-01", "2025-09-30")
+    assert link("001_dc0e3ef97df6e412", "۳۰۰ تا ۴۰۰ میلیون دلار") == ("2025-12-10", "2025-12-10", pezeshkian)
+    assert link("000_342ea1a21e0b3a4c", "۱۴ سند") == ("2025-12-13", "2025-12-13", pezeshkian)
+    assert link("004_9a4f045b5da87826", "۲۶۵ میلیون و ۲۰۰ هزار دلار") == ("2021-03-21", "2022-03-20", None)

@@ -16,6 +16,7 @@ import json
 import math
 import re
 import unicodedata
+from functools import lru_cache
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -79,10 +80,14 @@ def load_gold(path: Path) -> list[dict]:
 
 def name_key(name: Any) -> str:
     """Names compare ignoring spaces, ZWNJ, diacritics and Arabic/Persian letter variants."""
+    return _name_key(name) if isinstance(name, str) else ""
+
+
+@lru_cache(maxsize=1 << 16)
+def _name_key(name: str) -> str:
+    # matching folds the same names over and over (every mention against every person)
     from pipeline.normalize import fold_key
 
-    if not isinstance(name, str):
-        return ""
     text = "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
     return fold_key(text).replace("آ", "ا")
 

@@ -110,6 +110,39 @@ def normalize_text(raw: str) -> tuple[str, OffsetMap]:
     return raw.translate(fold_table()), OffsetMap(tuple(shift_at), tuple(shift_by))
 
 
+MARKUP = re.compile(
+    r"<!--.*?(?:-->|$)"  # a comment (an unclosed one runs to the end)
+    r"|<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)"  # code and style sheets, with their content
+    r"|</?([A-Za-z][A-Za-z0-9:-]*)(?:\s[^<>]*)?/?>"  # a tag
+    r"|<![A-Za-z][^<>]*>"  # <!DOCTYPE ...>
+    r"|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});",  # an entity
+    re.S,
+)
+BLOCK_TAGS = {"p", "br", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "title", "section", "article", "header", "footer"}
+
+
+def mask_markup(raw: str) -> str:
+    """HTML saved as text: tags, comments, scripts and entities blanked to spaces, same length.
+
+    Blanking (instead of removing or decoding) keeps every offset valid, so markup can never
+    become a fact and facts inside the page still point at the raw text; a block tag's blank
+    starts with a line break so that paragraphs stay separate sentences.
+    """
+    if "<" not in raw and "&" not in raw:
+        return raw
+
+    def blank(m: re.Match) -> str:
+        spaces = re.sub(r"[^\n]", " ", m.group())
+        return "\n" + spaces[1:] if (m.group(2) or "").lower() in BLOCK_TAGS else spaces
+
+    return MARKUP.sub(blank, raw)
+
+
+def normalize_document(raw: str) -> tuple[str, OffsetMap]:
+    """An article's text for matching: markup blanked, then folded (see :func:`normalize_text`)."""
+    return normalize_text(mask_markup(raw))
+
+
 def fold_key(text: str) -> str:
     """A comparison key: folded, with ZWNJ and spaces removed (``رئیس‌جمهور`` == ``رئیسجمهور``)."""
     folded, _ = normalize_text(text)
@@ -122,7 +155,7 @@ def normalize_documents(documents: pd.DataFrame) -> pd.DataFrame:
     for doc in documents.itertuples(index=False):
         if doc.status != "ok":
             continue
-        text, offsets = normalize_text(doc.text)
+        text, offsets = normalize_document(doc.text)
         rows.append(
             {
                 "doc_id": doc.doc_id,

@@ -1,65 +1,361 @@
-"""The stages chained: a folder of articles → every table, or one string → its facts."""
+"""The stages chained: an input (folder or table file) → every table, or one string → its facts.
+
+``facts run`` streams: inputs are cut into batches of ``batch_size`` articles, each batch runs
+every stage (in this process, in a pool of worker processes, or on a Dask cluster) and is
+written as one part per table (``DIR/<table>/part-NNNNN.parquet``), then a manifest
+(``DIR/_batches/part-NNNNN.json``) marks it done. A batch whose articles (content hashes) and
+rules are those of its manifest is not run again, so an interrupted run resumes and a re-run
+after a rules change redoes everything. At the end ``DIR/facts.parquet`` is merged from the parts
+(always) and so are the other ``DIR/<table>.parquet`` for runs of at most
+``SINGLE_FILE_MAX_DOCS`` articles; ``facts.csv`` is written while a spreadsheet can open it.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import chain, islice
 from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
 
 import pandas as pd
 
-from pipeline.factsheet import build_factsheet, review_frame, write_review_csv
-from pipeline.ingest import document_from_text, ingest
-from pipeline.match import match_documents
-from pipeline.normalize import normalize_documents
-from pipeline.rules import RuleSet, default_rules
-from pipeline.schemas import write_table
-from pipeline.sentences import split_documents
+from pipeline.factsheet import CSV_CONTEXT_COLUMNS, build_factsheet, review_frame
+from pipeline.ingest import DEFAULT_MAX_BYTES, InputItem, document_from_text, documents_frame, ingest_item, iter_inputs
+from pipeline.match import facts_by_type, match_document
+from pipeline.normalize import normalize_document
+from pipeline.rules import RULES_DIR, RuleSet, default_rules, load_rules
+from pipeline.schemas import FACT_TYPES, SCHEMAS, merge_parts, part_paths, remove_table, write_part
+from pipeline.sentences import sentence_rows
+
+DEFAULT_BATCH_SIZE = 500
+SINGLE_FILE_MAX_DOCS = 20_000  # larger runs keep their big tables as datasets only
+CSV_MAX_ROWS = 1_000_000  # a spreadsheet opens at most 1,048,576 rows
+BATCH_TABLES = ("documents", "normalized", "sentences", *(f"facts_{t}" for t in FACT_TYPES), "facts", "errors")
+MANIFESTS = "_batches"
+CODE_DIR = Path(__file__).resolve().parent
 
 
 @dataclass
 class RunSummary:
-    documents: int
-    ok: int
-    failed: dict[str, int]
-    facts: dict[str, int]
+    documents: int = 0
+    ok: int = 0
+    not_ok: dict[str, int] = field(default_factory=dict)  # status → count (empty, undecodable, failed, ...)
+    errors: int = 0  # stage failures (rows of the errors table)
+    facts: dict[str, int] = field(default_factory=dict)
+    chars: int = 0
+    batches_run: int = 0
+    batches_skipped: int = 0
+    seconds: float = 0.0
+    csv_written: bool = True
+
+    def add(self, counts: dict[str, Any]) -> None:
+        self.documents += counts["documents"]
+        self.chars += counts["chars"]
+        self.errors += counts["errors"]
+        for status, n in counts["status"].items():
+            if status == "ok":
+                self.ok += n
+            else:
+                self.not_ok[status] = self.not_ok.get(status, 0) + n
+        for fact_type, n in counts["facts"].items():
+            self.facts[fact_type] = self.facts.get(fact_type, 0) + n
+
+    @property
+    def failed(self) -> bool:
+        """Did a stage fail on an article (a fault of the pipeline, not of the input)?"""
+        return self.errors > 0
 
     def line(self) -> str:
-        failed = sum(self.failed.values())
-        counts = ", ".join(f"{t} {n}" for t, n in self.facts.items() if n)
-        why = f" ({', '.join(f'{k} {v}' for k, v in self.failed.items())})" if failed else ""
-        return f"{self.documents} documents, {self.ok} ok, {failed} not readable{why}; facts: {counts or 'none'}"
+        not_ok = sum(self.not_ok.values())
+        counts = ", ".join(f"{t} {n}" for t, n in sorted(self.facts.items()) if n)
+        why = f" ({', '.join(f'{k} {v}' for k, v in sorted(self.not_ok.items()))})" if not_ok else ""
+        rate = f"; {self.documents / self.seconds:.0f} articles/s" if self.seconds else ""
+        skipped = f", {self.batches_skipped} of {self.batches_run + self.batches_skipped} batches unchanged" if self.batches_skipped else ""
+        return (
+            f"{self.documents} documents, {self.ok} ok, {not_ok} not processed{why}, "
+            f"{self.errors} stage errors; facts: {counts or 'none'}{rate}{skipped}"
+        )
 
 
 def extract_tables(documents: pd.DataFrame, rules: RuleSet) -> dict[str, pd.DataFrame]:
-    """documents → every later table (normalized, sentences, facts_<type>, facts)."""
-    normalized = normalize_documents(documents)
-    sentences = split_documents(documents, normalized)
-    typed = match_documents(documents, normalized, sentences, rules)
-    tables = {"normalized": normalized, "sentences": sentences}
+    """documents → every later table, article by article.
+
+    An article on which a stage raises is listed in ``errors`` (stage, exception, message),
+    gets status ``failed`` in the returned ``documents``, and adds no rows to the later tables:
+    one bad article never stops the others.
+    """
+    documents = documents.copy()
+    normalized: list[dict] = []
+    sentences: list[dict] = []
+    facts: list[dict] = []
+    errors: list[dict] = []
+    for i, doc in enumerate(documents.itertuples(index=False)):
+        if doc.status != "ok":
+            continue
+        stage = "normalize"
+        try:
+            text, offsets = normalize_document(doc.text)
+            stage = "sentences"
+            doc_sentences = sentence_rows(doc.doc_id, doc.text, text, offsets)
+            stage = "match"
+            starts = [s["start"] for s in doc_sentences] or [0]
+            doc_facts = match_document(doc, text, offsets, starts, rules)
+        except Exception as exc:  # noqa: BLE001 - any fault of one article is recorded, not raised
+            message = str(exc) or repr(exc)
+            errors.append({"doc_id": doc.doc_id, "stage": stage, "error": type(exc).__name__, "message": message})
+            documents.iloc[i, documents.columns.get_loc("status")] = "failed"
+            documents.iloc[i, documents.columns.get_loc("reason")] = f"{stage} failed: {type(exc).__name__}: {message}"
+            continue
+        normalized.append({"doc_id": doc.doc_id, "text": text, "shift_at": list(offsets.shift_at), "shift_by": list(offsets.shift_by)})
+        sentences.extend(doc_sentences)
+        facts.extend(doc_facts)
+    typed = facts_by_type(facts)
+    tables = {
+        "documents": documents,
+        "normalized": pd.DataFrame(normalized, columns=SCHEMAS["normalized"].names),
+        "sentences": pd.DataFrame(sentences, columns=SCHEMAS["sentences"].names),
+    }
     tables |= {f"facts_{t}": frame for t, frame in typed.items()}
     tables["facts"] = build_factsheet(typed)
+    tables["errors"] = pd.DataFrame(errors, columns=SCHEMAS["errors"].names)
     return tables
-
-
-def run_pipeline(input_path: Path, out_dir: Path, rules: RuleSet | None = None) -> RunSummary:
-    """Every stage on ``input_path``; every table into ``out_dir`` plus the review CSV."""
-    rules = rules or default_rules()  # a broken rule file fails here, before any article is read
-    out_dir = Path(out_dir)
-    documents = ingest(input_path, rules)
-    tables = {"documents": documents} | extract_tables(documents, rules)
-    for name, frame in tables.items():
-        write_table(name, frame, out_dir)
-    write_review_csv(review_frame(tables["facts"], documents, tables["sentences"]), out_dir / "facts.csv")
-    status = documents.status.value_counts().to_dict()
-    return RunSummary(
-        documents=len(documents),
-        ok=status.pop("ok", 0),
-        failed=status,
-        facts=tables["facts"].fact_type.value_counts().to_dict(),
-    )
 
 
 def extract_text(text: str, doc_id: str = "doc", rules: RuleSet | None = None) -> pd.DataFrame:
     """The facts of one article given as a string (the ``facts`` table)."""
     rules = rules or default_rules()
     return extract_tables(document_from_text(doc_id, text, rules), rules)["facts"]
+
+
+def rules_version(rules_dir: Path = RULES_DIR) -> str:
+    """A hash of the rule files and the pipeline's code: when it changes, every batch re-runs."""
+    digest = hashlib.sha256()
+    files = sorted(Path(rules_dir).rglob("*.yaml")) + sorted(CODE_DIR.rglob("*.py"))
+    for path in files:
+        digest.update(str(path.name).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@dataclass
+class BatchResult:
+    index: int
+    key: str
+    counts: dict[str, Any]
+    tables: dict[str, pd.DataFrame] | None  # None: unchanged since the manifest, nothing to write
+
+
+def batch_key(version: str, max_bytes: int, documents: pd.DataFrame) -> str:
+    digest = hashlib.sha256(f"{version}\0{max_bytes}\0".encode())
+    columns = ["doc_id", "source_path", "sha256", "status", "published", "source"]
+    for row in documents[columns].itertuples(index=False):
+        digest.update("\0".join("" if v is None or v != v else str(v) for v in row).encode() + b"\n")
+    return digest.hexdigest()
+
+
+def run_batch(index: int, items: list[InputItem], rules: RuleSet, version: str, max_bytes: int, previous_key: str | None) -> BatchResult:
+    """Ingest a batch and, unless its manifest says it is unchanged, run every later stage on it.
+
+    A plain function of its arguments (no globals, no files written), so a worker process or a
+    Dask worker on another machine runs it as well as this process.
+    """
+    documents = documents_frame([ingest_item(item, rules, max_bytes) for item in items])
+    key = batch_key(version, max_bytes, documents)
+    if key == previous_key:
+        return BatchResult(index, key, {}, None)
+    tables = extract_tables(documents, rules)
+    counts = {
+        "documents": len(documents),
+        "chars": int(documents.n_chars.fillna(0).sum()),
+        "status": tables["documents"].status.value_counts().to_dict(),
+        "errors": len(tables["errors"]),
+        "facts": tables["facts"].fact_type.value_counts().to_dict(),
+    }
+    return BatchResult(index, key, counts, tables)
+
+
+def iter_batches(items: Iterable[InputItem], batch_size: int) -> Iterator[list[InputItem]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, batch_size)):
+        yield batch
+
+
+class BatchStore:
+    """The parts and manifests of one output folder."""
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = Path(out_dir)
+        self.manifests = self.out_dir / MANIFESTS
+
+    def manifest_path(self, index: int) -> Path:
+        return self.manifests / f"part-{index:05d}.json"
+
+    def manifest(self, index: int) -> dict[str, Any] | None:
+        try:
+            return json.loads(self.manifest_path(index).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def write(self, result: BatchResult) -> None:
+        """Every part of a batch, then its manifest (so a manifest means the batch is complete)."""
+        self.manifest_path(result.index).unlink(missing_ok=True)
+        for name in BATCH_TABLES:
+            write_part(name, result.tables[name], self.out_dir, result.index)
+        manifest = {"key": result.key, "counts": result.counts}
+        self.manifests.mkdir(parents=True, exist_ok=True)
+        tmp = self.manifest_path(result.index).with_suffix(".tmp")
+        tmp.write_text(json.dumps(manifest), encoding="utf-8")
+        tmp.replace(self.manifest_path(result.index))
+
+    def drop_batches_from(self, n_batches: int) -> None:
+        """Parts and manifests of batches a previous, larger run left behind."""
+        for path in sorted(self.manifests.glob("part-*.json")) if self.manifests.exists() else []:
+            if int(path.stem.split("-")[1]) >= n_batches:
+                path.unlink()
+        for name in BATCH_TABLES:
+            for path in part_paths(name, self.out_dir)[n_batches:]:
+                path.unlink()
+
+
+def run_pipeline(
+    input_path: Path,
+    out_dir: Path,
+    rules: RuleSet | None = None,
+    *,
+    workers: int = 1,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    scheduler: str | None = None,
+    rules_dir: Path = RULES_DIR,
+    on_batch: Callable[[int], None] | None = None,
+) -> RunSummary:
+    """Every stage on ``input_path``; every table into ``out_dir`` plus the review CSV.
+
+    ``workers`` > 1 runs batches in worker processes; ``scheduler`` (``tcp://HOST:8786``) runs
+    them on a Dask cluster instead. ``on_batch`` is told the number of articles of each
+    finished batch (a progress bar).
+    """
+    started = time.perf_counter()
+    _remove_temporary_files(Path(out_dir))
+    rules = rules or (default_rules() if Path(rules_dir) == RULES_DIR else load_rules(rules_dir))
+    version = rules_version(rules_dir)
+    store = BatchStore(out_dir)
+    summary = RunSummary()
+    batches = iter_batches(iter_inputs(Path(input_path)), batch_size)
+
+    def tasks() -> Iterator[tuple]:
+        for index, items in enumerate(batches):
+            previous = store.manifest(index)
+            complete = previous and all(p.exists() for p in _batch_part_paths(out_dir, index))
+            yield (index, items, rules, version, max_bytes, previous["key"] if complete else None)
+
+    def finish(result: BatchResult, n_items: int) -> None:
+        if result.tables is None:
+            summary.batches_skipped += 1
+            summary.add(store.manifest(result.index)["counts"])
+        else:
+            summary.batches_run += 1
+            store.write(result)
+            summary.add(result.counts)
+        if on_batch:
+            on_batch(n_items)
+
+    n_batches = _run_tasks(tasks(), finish, workers=workers, scheduler=scheduler)
+    store.drop_batches_from(n_batches)
+    _merge_outputs(Path(out_dir), summary)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _remove_temporary_files(out_dir: Path) -> None:
+    """Hidden temporary files a killed run left behind (readers never saw them)."""
+    if out_dir.is_dir():
+        for tmp in [*out_dir.glob(".*.tmp"), *out_dir.glob("*/.*.tmp")]:
+            tmp.unlink(missing_ok=True)
+
+
+def _batch_part_paths(out_dir: Path, index: int) -> list[Path]:
+    return [Path(out_dir) / name / f"part-{index:05d}.parquet" for name in BATCH_TABLES]
+
+
+def _run_tasks(tasks: Iterator[tuple], finish: Callable[[BatchResult, int], None], *, workers: int, scheduler: str | None) -> int:
+    """Run every batch task, at most a few ahead of the writer (bounded memory); returns the count."""
+    n_tasks = 0
+    ahead = list(islice(tasks, 2))
+    tasks = chain(ahead, tasks)
+    if scheduler is None and (workers <= 1 or len(ahead) < 2):  # one batch: no pool to start
+        for task in tasks:
+            finish(run_batch(*task), len(task[1]))
+            n_tasks += 1
+        return n_tasks
+    pool, wait_first = _executor(workers, scheduler)
+    pending: dict[Any, int] = {}
+    try:
+        for task in tasks:
+            pending[pool.submit(run_batch, *task)] = len(task[1])
+            n_tasks += 1
+            while len(pending) >= 2 * max(workers, 1):
+                for future in wait_first(list(pending)):
+                    finish(future.result(), pending.pop(future))
+        while pending:
+            for future in wait_first(list(pending)):
+                finish(future.result(), pending.pop(future))
+    finally:
+        for future in pending:
+            future.cancel()
+        pool.shutdown() if scheduler is None else pool.close()
+    return n_tasks
+
+
+def _executor(workers: int, scheduler: str | None):
+    """A pool with ``submit`` and a function that waits for the first finished futures."""
+    if scheduler is not None:
+        try:
+            from distributed import Client
+            from distributed import wait as dask_wait
+        except ImportError as exc:
+            raise RuntimeError("--scheduler needs Dask: install the project's `dask` extra") from exc
+        client = Client(scheduler)
+        return client, lambda futures: dask_wait(futures, return_when="FIRST_COMPLETED").done
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    # spawn, not fork: the parent may be running a progress-bar thread
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    return pool, lambda futures: wait(futures, return_when=FIRST_COMPLETED).done
+
+
+def _merge_outputs(out_dir: Path, summary: RunSummary) -> None:
+    """The single-file tables and the review CSV, merged part by part (bounded memory)."""
+    for name in BATCH_TABLES:
+        if name == "facts" or summary.documents <= SINGLE_FILE_MAX_DOCS:
+            merge_parts(name, out_dir)
+        else:
+            remove_table(name, out_dir, keep_parts=True)
+    csv_path = out_dir / "facts.csv"
+    summary.csv_written = sum(summary.facts.values()) <= CSV_MAX_ROWS
+    if summary.csv_written:
+        _write_review_csv(out_dir, csv_path)
+    else:
+        csv_path.unlink(missing_ok=True)
+
+
+def _write_review_csv(out_dir: Path, path: Path) -> None:
+    """facts.csv (UTF-8 with BOM) from the parts, one batch at a time, atomically."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    header = True
+    with open(tmp, "w", encoding="utf-8-sig", newline="") as csv_file:
+        for facts, documents, sentences in zip(*(part_paths(n, out_dir) for n in ("facts", "documents", "sentences"))):
+            review = review_frame(
+                pd.read_parquet(facts),
+                pd.read_parquet(documents, columns=["doc_id", "dateline_date", "agency"]),
+                pd.read_parquet(sentences),
+            )
+            review.to_csv(csv_file, header=header, index=False)
+            header = False
+        if header:  # no batch at all: the columns alone
+            csv_file.write(",".join(SCHEMAS["facts"].names + CSV_CONTEXT_COLUMNS) + "\n")
+    tmp.replace(path)

@@ -59,7 +59,7 @@ def run(
     """Run every stage on INPUT and write all tables plus facts.csv into --out.
 
     Each table is a dataset folder DIR/<table>/ (one part per batch); DIR/facts.parquet is
-    always also one file, the other tables too for runs of up to 20,000 articles. Unchanged
+    always also one file, the other tables too for runs of up to 2,000 articles. Unchanged
     batches of an earlier run in DIR are not run again.
 
     Exit status: 0 all articles processed (inputs that are not ok are listed in

@@ -17,6 +17,7 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from pipeline.rules import RULES_DIR, load_yaml
@@ -70,10 +71,16 @@ def fold_table() -> dict[int, str | None]:
     return {ord(src): (dst or None) for src, dst in folds.items()}
 
 
+DROPPED = np.uint32(0xFFFFFFFF)  # not a code point: marks a character that folding drops
+
+
 @lru_cache(maxsize=1)
-def _dropped_chars_re() -> re.Pattern:
-    dropped = [chr(code) for code, dst in fold_table().items() if dst is None]
-    return re.compile("[" + "".join(re.escape(ch) for ch in dropped) + "]+")
+def _fold_lookup() -> np.ndarray:
+    """The fold table as an array indexed by code point (folding a whole text is one lookup)."""
+    lookup = np.arange(0x110000, dtype=np.uint32)
+    for code, dst in fold_table().items():
+        lookup[code] = DROPPED if dst is None else ord(dst)
+    return lookup
 
 
 @dataclass(frozen=True)
@@ -99,15 +106,21 @@ class OffsetMap:
 
 
 def normalize_text(raw: str) -> tuple[str, OffsetMap]:
-    """Fold ``raw`` for matching; returns the folded text and its map back to ``raw``."""
-    shift_at: list[int] = []
-    shift_by: list[int] = []
-    dropped = 0
-    for m in _dropped_chars_re().finditer(raw):
-        dropped += m.end() - m.start()
-        shift_at.append(m.end() - dropped)
-        shift_by.append(dropped)
-    return raw.translate(fold_table()), OffsetMap(tuple(shift_at), tuple(shift_by))
+    """Fold ``raw`` for matching; returns the folded text and its map back to ``raw``.
+
+    Vectorized (numpy over the code points): folding costs little next to matching.
+    """
+    codes = np.frombuffer(raw.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    folded = _fold_lookup()[codes]
+    dropped = folded == DROPPED
+    if not dropped.any():
+        return folded.tobytes().decode("utf-32-le", "surrogatepass"), OffsetMap()
+    text = folded[~dropped].tobytes().decode("utf-32-le", "surrogatepass")
+    # a run of dropped characters ending at raw position e shifts every later offset by the
+    # number dropped so far; it starts at normalized position e - dropped
+    run_ends = np.flatnonzero(dropped & ~np.append(dropped[1:], False)) + 1
+    shift_by = np.cumsum(dropped)[run_ends - 1]
+    return text, OffsetMap(tuple((run_ends - shift_by).tolist()), tuple(shift_by.tolist()))
 
 
 MARKUP = re.compile(

@@ -32,7 +32,7 @@ from pipeline.schemas import FACT_TYPES, SCHEMAS, merge_parts, part_paths, remov
 from pipeline.sentences import sentence_rows
 
 DEFAULT_BATCH_SIZE = 500
-SINGLE_FILE_MAX_DOCS = 20_000  # larger runs keep their big tables as datasets only
+SINGLE_FILE_MAX_DOCS = 2_000  # larger runs keep their big tables (text) as datasets only
 CSV_MAX_ROWS = 1_000_000  # a spreadsheet opens at most 1,048,576 rows
 BATCH_TABLES = ("documents", "normalized", "sentences", *(f"facts_{t}" for t in FACT_TYPES), "facts", "errors")
 MANIFESTS = "_batches"
@@ -145,7 +145,8 @@ class BatchResult:
     index: int
     key: str
     counts: dict[str, Any]
-    tables: dict[str, pd.DataFrame] | None  # None: unchanged since the manifest, nothing to write
+    skipped: bool = False  # unchanged since its manifest: nothing computed, nothing to write
+    tables: dict[str, pd.DataFrame] | None = None  # None when the worker wrote the parts itself
 
 
 def batch_key(version: str, max_bytes: int, documents: pd.DataFrame) -> str:
@@ -156,16 +157,19 @@ def batch_key(version: str, max_bytes: int, documents: pd.DataFrame) -> str:
     return digest.hexdigest()
 
 
-def run_batch(index: int, items: list[InputItem], rules: RuleSet, version: str, max_bytes: int, previous_key: str | None) -> BatchResult:
+def run_batch(
+    index: int, items: list[InputItem], rules: RuleSet, version: str, max_bytes: int, previous_key: str | None, out_dir: Path | None = None
+) -> BatchResult:
     """Ingest a batch and, unless its manifest says it is unchanged, run every later stage on it.
 
-    A plain function of its arguments (no globals, no files written), so a worker process or a
-    Dask worker on another machine runs it as well as this process.
+    A plain function of its arguments, so a worker process or a Dask worker on another machine
+    runs it as well as this process. With ``out_dir`` (a folder this worker can write) it
+    writes the batch's parts itself and returns only the counts; otherwise it returns the tables.
     """
     documents = documents_frame([ingest_item(item, rules, max_bytes) for item in items])
     key = batch_key(version, max_bytes, documents)
     if key == previous_key:
-        return BatchResult(index, key, {}, None)
+        return BatchResult(index, key, {}, skipped=True)
     tables = extract_tables(documents, rules)
     counts = {
         "documents": len(documents),
@@ -174,7 +178,10 @@ def run_batch(index: int, items: list[InputItem], rules: RuleSet, version: str, 
         "errors": len(tables["errors"]),
         "facts": tables["facts"].fact_type.value_counts().to_dict(),
     }
-    return BatchResult(index, key, counts, tables)
+    if out_dir is None:
+        return BatchResult(index, key, counts, tables=tables)
+    BatchStore(out_dir).write_parts(index, tables)
+    return BatchResult(index, key, counts)
 
 
 def iter_batches(items: Iterable[InputItem], batch_size: int) -> Iterator[list[InputItem]]:
@@ -199,15 +206,17 @@ class BatchStore:
         except (OSError, ValueError):
             return None
 
-    def write(self, result: BatchResult) -> None:
-        """Every part of a batch, then its manifest (so a manifest means the batch is complete)."""
-        self.manifest_path(result.index).unlink(missing_ok=True)
+    def write_parts(self, index: int, tables: dict[str, pd.DataFrame]) -> None:
+        """Every part of a batch; its manifest goes first (it is rewritten once all are there)."""
+        self.manifest_path(index).unlink(missing_ok=True)
         for name in BATCH_TABLES:
-            write_part(name, result.tables[name], self.out_dir, result.index)
-        manifest = {"key": result.key, "counts": result.counts}
+            write_part(name, tables[name], self.out_dir, index)
+
+    def write_manifest(self, result: BatchResult) -> None:
+        """Marks a batch complete: its key (articles and rules) and its counts for the summary."""
         self.manifests.mkdir(parents=True, exist_ok=True)
         tmp = self.manifest_path(result.index).with_suffix(".tmp")
-        tmp.write_text(json.dumps(manifest), encoding="utf-8")
+        tmp.write_text(json.dumps({"key": result.key, "counts": result.counts}), encoding="utf-8")
         tmp.replace(self.manifest_path(result.index))
 
     def drop_batches_from(self, n_batches: int) -> None:
@@ -250,15 +259,19 @@ def run_pipeline(
         for index, items in enumerate(batches):
             previous = store.manifest(index)
             complete = previous and all(p.exists() for p in _batch_part_paths(out_dir, index))
-            yield (index, items, rules, version, max_bytes, previous["key"] if complete else None)
+            # local workers write their parts; Dask workers may not see this folder
+            writer_dir = Path(out_dir) if scheduler is None and workers > 1 else None
+            yield (index, items, rules, version, max_bytes, previous["key"] if complete else None, writer_dir)
 
     def finish(result: BatchResult, n_items: int) -> None:
-        if result.tables is None:
+        if result.skipped:
             summary.batches_skipped += 1
             summary.add(store.manifest(result.index)["counts"])
         else:
             summary.batches_run += 1
-            store.write(result)
+            if result.tables is not None:
+                store.write_parts(result.index, result.tables)
+            store.write_manifest(result)
             summary.add(result.counts)
         if on_batch:
             on_batch(n_items)
@@ -323,8 +336,11 @@ def _executor(workers: int, scheduler: str | None):
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
-    # spawn, not fork: the parent may be running a progress-bar thread
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    # forkserver, not fork (the parent runs threads: progress bar, Arrow): workers fork from a
+    # server that imported the pipeline once, so none of them pays the imports again
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["pipeline.run"])
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     return pool, lambda futures: wait(futures, return_when=FIRST_COMPLETED).done
 
 
@@ -349,11 +365,9 @@ def _write_review_csv(out_dir: Path, path: Path) -> None:
     header = True
     with open(tmp, "w", encoding="utf-8-sig", newline="") as csv_file:
         for facts, documents, sentences in zip(*(part_paths(n, out_dir) for n in ("facts", "documents", "sentences"))):
-            review = review_frame(
-                pd.read_parquet(facts),
-                pd.read_parquet(documents, columns=["doc_id", "dateline_date", "agency"]),
-                pd.read_parquet(sentences),
-            )
+            documents = pd.read_parquet(documents, columns=["doc_id", "status", "dateline_date", "agency"])
+            # only ok articles have facts, and their doc_ids are unique (a duplicate is not ok)
+            review = review_frame(pd.read_parquet(facts), documents[documents.status == "ok"], pd.read_parquet(sentences))
             review.to_csv(csv_file, header=header, index=False)
             header = False
         if header:  # no batch at all: the columns alone

@@ -156,20 +156,20 @@ def test_a_crash_leaves_no_half_written_table_and_a_rerun_completes(tmp_path, mo
     import pipeline.run
 
     clean = run_pipeline(ROOT / "seeds", tmp_path / "clean", batch_size=2)
-    real_write = pipeline.run.BatchStore.write
+    real_write = pipeline.run.BatchStore.write_parts
 
-    def crash_on_second_batch(store, result):
-        if result.index == 1:
+    def crash_on_second_batch(store, index, tables):
+        if index == 1:
             raise KeyboardInterrupt
-        real_write(store, result)
+        real_write(store, index, tables)
 
-    monkeypatch.setattr(pipeline.run.BatchStore, "write", crash_on_second_batch)
+    monkeypatch.setattr(pipeline.run.BatchStore, "write_parts", crash_on_second_batch)
     with pytest.raises(KeyboardInterrupt):
         run_pipeline(ROOT / "seeds", tmp_path / "out", batch_size=2)
     (tmp_path / "out" / "facts" / ".part-00001.parquet.999.tmp").write_bytes(b"PAR1 half")  # a killed writer's leftover
     for path in (tmp_path / "out").rglob("*.parquet"):
         pd.read_parquet(path)  # every visible file is whole
-    monkeypatch.setattr(pipeline.run.BatchStore, "write", real_write)
+    monkeypatch.setattr(pipeline.run.BatchStore, "write_parts", real_write)
     rerun = run_pipeline(ROOT / "seeds", tmp_path / "out", batch_size=2)
     assert (rerun.batches_skipped, rerun.batches_run) == (1, 2)
     assert not list((tmp_path / "out").rglob("*.tmp"))

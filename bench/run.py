@@ -4,7 +4,8 @@
 
 1. the whole pipeline: `facts run CORPUS --out TMP --workers W` as a user runs it (a fresh
    output folder, so nothing is skipped), for each W of --workers; peak RSS is the largest sum
-   over the process tree (the run and its workers), sampled every 0.1 s;
+   over the process tree (the run and its workers), sampled every 0.1 s, and CPU s the tree's
+   CPU time, so MB/CPU-s is the throughput of one core that is not shared;
 2. each stage alone, in this process on one core, over the first --stage-articles articles.
 The machine's load and the speed-up a trivially parallel loop gets are printed first, since a
 shared machine depresses every figure.
@@ -30,11 +31,14 @@ from bench.generate import generate
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def tree_rss(process: psutil.Process) -> int:
+def sample_tree(process: psutil.Process, cpu_by_pid: dict[int, float]) -> int:
+    """The process tree's total RSS now; records each process's CPU seconds in ``cpu_by_pid``."""
     total = 0
     for p in [process, *process.children(recursive=True)]:
         try:
             total += p.memory_info().rss
+            times = p.cpu_times()
+            cpu_by_pid[p.pid] = times.user + times.system
         except psutil.Error:
             pass
     return total
@@ -67,9 +71,9 @@ def run_whole(corpus: Path, workers: int, extra: list[str]) -> dict:
         command = [str(ROOT / ".venv/bin/facts"), "run", str(corpus), "--out", out, "--workers", str(workers), "--no-progress", *extra]
         started = time.perf_counter()
         child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-        process, peak = psutil.Process(child.pid), 0
+        process, peak, cpu_by_pid = psutil.Process(child.pid), 0, {}
         while child.poll() is None:
-            peak = max(peak, tree_rss(process))
+            peak = max(peak, sample_tree(process, cpu_by_pid))
             time.sleep(0.1)
         seconds = time.perf_counter() - started
         output = child.stdout.read()
@@ -78,7 +82,7 @@ def run_whole(corpus: Path, workers: int, extra: list[str]) -> dict:
         import pyarrow.parquet as pq
 
         n_facts = pq.read_metadata(Path(out) / "facts.parquet").num_rows
-    return {"seconds": seconds, "peak_rss": peak, "facts": n_facts, "summary": output.splitlines()[0]}
+    return {"seconds": seconds, "cpu": sum(cpu_by_pid.values()), "peak_rss": peak, "facts": n_facts, "summary": output.splitlines()[0]}
 
 
 def run_stages(corpus: Path, n_articles: int) -> tuple[list[tuple[str, float]], Any, int]:
@@ -110,7 +114,7 @@ def run_stages(corpus: Path, n_articles: int) -> tuple[list[tuple[str, float]], 
     timed("factsheet", build_factsheet, typed)
     tables = extract_tables(documents, rules)
     with tempfile.TemporaryDirectory(prefix="facts-bench-") as out:
-        timed("write (every table, Parquet)", lambda: [write_part(n, t, Path(out), 0) for n, t in tables.items()])
+        timed("write (every table, Parquet)", lambda: [write_part(n, t, Path(out), "bench") for n, t in tables.items()])
     return timings, documents, len(tables["facts"])
 
 
@@ -126,11 +130,11 @@ def main() -> None:
     mb = sum(p.stat().st_size for p in corpus.rglob("*.txt")) / 1e6
     load = os.getloadavg()[0]
     print(f"corpus: {args.articles} articles, {mb:.1f} MB of text ({corpus}); {os.cpu_count()} cores, load average {load:.1f}")
-    print(f"\nwhole pipeline (facts run, fresh --out):")
-    print(f"{'workers':>7} {'seconds':>8} {'MB/s':>7} {'MB/s/core':>9} {'articles/s':>10} {'facts/s':>8} {'peak RSS':>9}")
     counts = [int(w) for w in args.workers.split(",")]
     ceiling = parallel_ceiling(max(counts))
     print(f"(now a trivially parallel loop gets {ceiling:.2f}x from {max(counts)} processes: the ceiling for the speed-up below)")
+    print("\nwhole pipeline (facts run, fresh --out):")
+    print(f"{'workers':>7} {'seconds':>8} {'MB/s':>7} {'MB/s/core':>9} {'articles/s':>10} {'facts/s':>8} {'peak RSS':>9} {'CPU s':>7} {'MB/CPU-s':>8}")
     baseline = None
     for workers in counts:
         r = run_whole(corpus, workers, [])
@@ -138,7 +142,7 @@ def main() -> None:
         print(
             f"{workers:>7} {r['seconds']:>8.1f} {mb / r['seconds']:>7.2f} {mb / r['seconds'] / workers:>9.2f} "
             f"{args.articles / r['seconds']:>10.0f} {r['facts'] / r['seconds']:>8.0f} {r['peak_rss'] / 2**20:>7.0f}MB"
-            f"   speed-up {baseline / r['seconds']:.2f}x"
+            f" {r['cpu']:>7.1f} {mb / r['cpu']:>8.2f}   speed-up {baseline / r['seconds']:.2f}x"
         )
     print(f"  ({r['summary']})")
 

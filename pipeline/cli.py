@@ -81,6 +81,9 @@ def run(
             )
         except (InputError, FileNotFoundError, RuntimeError) as exc:
             _fail(str(exc))
+        except KeyboardInterrupt:
+            typer.secho(f"interrupted: the finished batches are kept in {out}; the same command resumes", fg="red", err=True)
+            raise typer.Exit(130) from None
     typer.echo(summary.line())
     csv = f" and {out}/facts.csv" if summary.csv_written else f"; no facts.csv (over {CSV_MAX_ROWS:,} rows: open the Parquet)"
     typer.echo(f"wrote {out}/facts.parquet (and the {out}/facts/ dataset){csv}")

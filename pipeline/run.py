@@ -1,13 +1,16 @@
 """The stages chained: an input (folder or table file) → every table, or one string → its facts.
 
-``facts run`` streams: inputs are cut into batches of ``batch_size`` articles, each batch runs
-every stage (in this process, in a pool of worker processes, or on a Dask cluster) and is
-written as one part per table (``DIR/<table>/part-NNNNN.parquet``), then a manifest
-(``DIR/_batches/part-NNNNN.json``) marks it done. A batch whose articles (content hashes) and
-rules are those of its manifest is not run again, so an interrupted run resumes and a re-run
-after a rules change redoes everything. At the end ``DIR/facts.parquet`` is merged from the parts
-(always) and so are the other ``DIR/<table>.parquet`` for runs of at most
-``SINGLE_FILE_MAX_DOCS`` articles; ``facts.csv`` is written while a spreadsheet can open it.
+``facts run`` streams: inputs are cut into batches (about ``batch_size`` articles, with ends
+that depend on the articles, not on their positions), each batch runs every stage (in this
+process, in a pool of worker processes, or on a Dask cluster) and is written as one part per
+table, ``DIR/<table>/part-<name>.parquet``, named by a hash of the batch's articles (ids and
+content hashes) and of the rules version; a manifest (``DIR/_batches/part-<name>.json``) then
+marks it done. A batch already done is not run again, so an interrupted run resumes, a re-run
+after editing or adding articles redoes only their batches, and a rules change redoes
+everything. At the end the parts of batches no longer in the input are removed,
+``DIR/facts.parquet`` is merged from the parts (always) and so are the other
+``DIR/<table>.parquet`` for runs of at most ``SINGLE_FILE_MAX_DOCS`` articles; ``facts.csv`` is
+written while a spreadsheet can open it.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from pipeline.ingest import DEFAULT_MAX_BYTES, InputItem, document_from_text, do
 from pipeline.match import facts_by_type, match_document
 from pipeline.normalize import normalize_document
 from pipeline.rules import RULES_DIR, RuleSet, default_rules, load_rules
-from pipeline.schemas import FACT_TYPES, SCHEMAS, merge_parts, part_paths, remove_table, write_part
+from pipeline.schemas import FACT_TYPES, SCHEMAS, merge_parts, part_path, part_paths, remove_table, write_part
 from pipeline.sentences import sentence_rows
 
 DEFAULT_BATCH_SIZE = 500
@@ -36,6 +39,7 @@ SINGLE_FILE_MAX_DOCS = 2_000  # larger runs keep their big tables (text) as data
 CSV_MAX_ROWS = 1_000_000  # a spreadsheet opens at most 1,048,576 rows
 BATCH_TABLES = ("documents", "normalized", "sentences", *(f"facts_{t}" for t in FACT_TYPES), "facts", "errors")
 MANIFESTS = "_batches"
+PART_NAME_CHARS = 20  # of a batch's hash: its parts' file names
 CODE_DIR = Path(__file__).resolve().parent
 
 
@@ -142,34 +146,36 @@ def rules_version(rules_dir: Path = RULES_DIR) -> str:
 
 @dataclass
 class BatchResult:
-    index: int
-    key: str
+    index: int  # position of the batch in the input (the order of the merged tables)
+    part: str  # the batch's name: its parts are DIR/<table>/part-<part>.parquet
     counts: dict[str, Any]
-    skipped: bool = False  # unchanged since its manifest: nothing computed, nothing to write
+    skipped: bool = False  # done by an earlier run (same articles, same rules): nothing to write
     tables: dict[str, pd.DataFrame] | None = None  # None when the worker wrote the parts itself
 
 
-def batch_key(version: str, max_bytes: int, documents: pd.DataFrame) -> str:
+def batch_part(version: str, max_bytes: int, documents: pd.DataFrame) -> str:
+    """A batch's name: a hash of its articles (ids, content hashes, statuses) and the rules version."""
     digest = hashlib.sha256(f"{version}\0{max_bytes}\0".encode())
     columns = ["doc_id", "source_path", "sha256", "status", "published", "source"]
     for row in documents[columns].itertuples(index=False):
         digest.update("\0".join("" if v is None or v != v else str(v) for v in row).encode() + b"\n")
-    return digest.hexdigest()
+    return digest.hexdigest()[:PART_NAME_CHARS]
 
 
 def run_batch(
-    index: int, items: list[InputItem], rules: RuleSet, version: str, max_bytes: int, previous_key: str | None, out_dir: Path | None = None
+    index: int, items: list[InputItem], rules: RuleSet, version: str, max_bytes: int, done: frozenset[str], out_dir: Path | None = None
 ) -> BatchResult:
-    """Ingest a batch and, unless its manifest says it is unchanged, run every later stage on it.
+    """Ingest a batch and, unless a finished batch of the same name exists (``done``), run every
+    later stage on it.
 
     A plain function of its arguments, so a worker process or a Dask worker on another machine
     runs it as well as this process. With ``out_dir`` (a folder this worker can write) it
     writes the batch's parts itself and returns only the counts; otherwise it returns the tables.
     """
     documents = documents_frame([ingest_item(item, rules, max_bytes) for item in items])
-    key = batch_key(version, max_bytes, documents)
-    if key == previous_key:
-        return BatchResult(index, key, {}, skipped=True)
+    part = batch_part(version, max_bytes, documents)
+    if part in done:
+        return BatchResult(index, part, {}, skipped=True)
     tables = extract_tables(documents, rules)
     counts = {
         "documents": len(documents),
@@ -179,14 +185,26 @@ def run_batch(
         "facts": tables["facts"].fact_type.value_counts().to_dict(),
     }
     if out_dir is None:
-        return BatchResult(index, key, counts, tables=tables)
-    BatchStore(out_dir).write_parts(index, tables)
-    return BatchResult(index, key, counts)
+        return BatchResult(index, part, counts, tables=tables)
+    BatchStore(out_dir).write_parts(part, tables)
+    return BatchResult(index, part, counts)
 
 
 def iter_batches(items: Iterable[InputItem], batch_size: int) -> Iterator[list[InputItem]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, batch_size)):
+    """Batches whose ends depend on the articles, not on their positions.
+
+    A batch ends after an article whose id hashes to 0 modulo ``batch_size`` (so batches hold
+    ``batch_size`` articles on average, and at most four times as many): adding, removing or
+    editing an article changes only the batch it is in, and a re-run skips all the others.
+    """
+    batch: list[InputItem] = []
+    for item in items:
+        batch.append(item)
+        id_hash = int.from_bytes(hashlib.blake2b(item.doc_id.encode(), digest_size=8).digest(), "big")
+        if id_hash % batch_size == 0 or len(batch) >= 4 * batch_size:
+            yield batch
+            batch = []
+    if batch:
         yield batch
 
 
@@ -197,36 +215,43 @@ class BatchStore:
         self.out_dir = Path(out_dir)
         self.manifests = self.out_dir / MANIFESTS
 
-    def manifest_path(self, index: int) -> Path:
-        return self.manifests / f"part-{index:05d}.json"
+    def manifest_path(self, part: str) -> Path:
+        return self.manifests / f"part-{part}.json"
 
-    def manifest(self, index: int) -> dict[str, Any] | None:
-        try:
-            return json.loads(self.manifest_path(index).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
+    def manifest(self, part: str) -> dict[str, Any]:
+        return json.loads(self.manifest_path(part).read_text(encoding="utf-8"))
 
-    def write_parts(self, index: int, tables: dict[str, pd.DataFrame]) -> None:
+    def done(self) -> frozenset[str]:
+        """The batches an earlier run finished: a manifest and every part."""
+        if not self.manifests.is_dir():
+            return frozenset()
+        parts = (path.stem.removeprefix("part-") for path in self.manifests.glob("part-*.json"))
+        return frozenset(p for p in parts if all(path.exists() for path in self.part_paths(p)))
+
+    def part_paths(self, part: str) -> list[Path]:
+        return [part_path(name, self.out_dir, part) for name in BATCH_TABLES]
+
+    def write_parts(self, part: str, tables: dict[str, pd.DataFrame]) -> None:
         """Every part of a batch; its manifest goes first (it is rewritten once all are there)."""
-        self.manifest_path(index).unlink(missing_ok=True)
+        self.manifest_path(part).unlink(missing_ok=True)
         for name in BATCH_TABLES:
-            write_part(name, tables[name], self.out_dir, index)
+            write_part(name, tables[name], self.out_dir, part)
 
     def write_manifest(self, result: BatchResult) -> None:
-        """Marks a batch complete: its key (articles and rules) and its counts for the summary."""
+        """Marks a batch complete, with its counts for the summary of a later run that skips it."""
         self.manifests.mkdir(parents=True, exist_ok=True)
-        tmp = self.manifest_path(result.index).with_suffix(".tmp")
-        tmp.write_text(json.dumps({"key": result.key, "counts": result.counts}), encoding="utf-8")
-        tmp.replace(self.manifest_path(result.index))
+        tmp = self.manifest_path(result.part).with_suffix(".tmp")
+        tmp.write_text(json.dumps({"counts": result.counts}), encoding="utf-8")
+        tmp.replace(self.manifest_path(result.part))
 
-    def drop_batches_from(self, n_batches: int) -> None:
-        """Parts and manifests of batches a previous, larger run left behind."""
-        for path in sorted(self.manifests.glob("part-*.json")) if self.manifests.exists() else []:
-            if int(path.stem.split("-")[1]) >= n_batches:
-                path.unlink()
+    def keep_only(self, parts: Iterable[str]) -> None:
+        """Remove the batches of earlier runs that this run does not have (edited or gone articles)."""
+        keep = {f"part-{p}" for p in parts}
+        stale = [path for path in self.manifests.glob("part-*.json") if path.stem not in keep] if self.manifests.is_dir() else []
         for name in BATCH_TABLES:
-            for path in part_paths(name, self.out_dir)[n_batches:]:
-                path.unlink()
+            stale += [path for path in part_paths(name, self.out_dir) if path.stem not in keep]
+        for path in stale:
+            path.unlink()
 
 
 def run_pipeline(
@@ -248,37 +273,39 @@ def run_pipeline(
     finished batch (a progress bar).
     """
     started = time.perf_counter()
-    _remove_temporary_files(Path(out_dir))
+    out_dir = Path(out_dir)
+    _remove_temporary_files(out_dir)
     rules = rules or (default_rules() if Path(rules_dir) == RULES_DIR else load_rules(rules_dir))
     version = rules_version(rules_dir)
     store = BatchStore(out_dir)
+    done = store.done()
+    # local workers write their parts; Dask workers may not see this folder
+    writer_dir = out_dir if scheduler is None and workers > 1 else None
+    tasks = (
+        (index, items, rules, version, max_bytes, done, writer_dir)
+        for index, items in enumerate(iter_batches(iter_inputs(Path(input_path)), batch_size))
+    )
     summary = RunSummary()
-    batches = iter_batches(iter_inputs(Path(input_path)), batch_size)
-
-    def tasks() -> Iterator[tuple]:
-        for index, items in enumerate(batches):
-            previous = store.manifest(index)
-            complete = previous and all(p.exists() for p in _batch_part_paths(out_dir, index))
-            # local workers write their parts; Dask workers may not see this folder
-            writer_dir = Path(out_dir) if scheduler is None and workers > 1 else None
-            yield (index, items, rules, version, max_bytes, previous["key"] if complete else None, writer_dir)
+    parts_in_order: dict[int, str] = {}
 
     def finish(result: BatchResult, n_items: int) -> None:
+        parts_in_order[result.index] = result.part
         if result.skipped:
             summary.batches_skipped += 1
-            summary.add(store.manifest(result.index)["counts"])
+            summary.add(store.manifest(result.part)["counts"])
         else:
             summary.batches_run += 1
             if result.tables is not None:
-                store.write_parts(result.index, result.tables)
+                store.write_parts(result.part, result.tables)
             store.write_manifest(result)
             summary.add(result.counts)
         if on_batch:
             on_batch(n_items)
 
-    n_batches = _run_tasks(tasks(), finish, workers=workers, scheduler=scheduler)
-    store.drop_batches_from(n_batches)
-    _merge_outputs(Path(out_dir), summary)
+    _run_tasks(tasks, finish, workers=workers, scheduler=scheduler)
+    parts = [parts_in_order[i] for i in sorted(parts_in_order)]
+    store.keep_only(parts)
+    _merge_outputs(out_dir, parts, summary)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -290,26 +317,19 @@ def _remove_temporary_files(out_dir: Path) -> None:
             tmp.unlink(missing_ok=True)
 
 
-def _batch_part_paths(out_dir: Path, index: int) -> list[Path]:
-    return [Path(out_dir) / name / f"part-{index:05d}.parquet" for name in BATCH_TABLES]
-
-
-def _run_tasks(tasks: Iterator[tuple], finish: Callable[[BatchResult, int], None], *, workers: int, scheduler: str | None) -> int:
-    """Run every batch task, at most a few ahead of the writer (bounded memory); returns the count."""
-    n_tasks = 0
+def _run_tasks(tasks: Iterator[tuple], finish: Callable[[BatchResult, int], None], *, workers: int, scheduler: str | None) -> None:
+    """Run every batch task, at most a few ahead of the writer (bounded memory)."""
     ahead = list(islice(tasks, 2))
     tasks = chain(ahead, tasks)
     if scheduler is None and (workers <= 1 or len(ahead) < 2):  # one batch: no pool to start
         for task in tasks:
             finish(run_batch(*task), len(task[1]))
-            n_tasks += 1
-        return n_tasks
+        return
     pool, wait_first = _executor(workers, scheduler)
     pending: dict[Any, int] = {}
     try:
         for task in tasks:
             pending[pool.submit(run_batch, *task)] = len(task[1])
-            n_tasks += 1
             while len(pending) >= 2 * max(workers, 1):
                 for future in wait_first(list(pending)):
                     finish(future.result(), pending.pop(future))
@@ -319,8 +339,7 @@ def _run_tasks(tasks: Iterator[tuple], finish: Callable[[BatchResult, int], None
     finally:
         for future in pending:
             future.cancel()
-        pool.shutdown() if scheduler is None else pool.close()
-    return n_tasks
+        pool.shutdown(cancel_futures=True) if scheduler is None else pool.close()
 
 
 def _executor(workers: int, scheduler: str | None):
@@ -344,30 +363,34 @@ def _executor(workers: int, scheduler: str | None):
     return pool, lambda futures: wait(futures, return_when=FIRST_COMPLETED).done
 
 
-def _merge_outputs(out_dir: Path, summary: RunSummary) -> None:
-    """The single-file tables and the review CSV, merged part by part (bounded memory)."""
+def _merge_outputs(out_dir: Path, parts: list[str], summary: RunSummary) -> None:
+    """The single-file tables and the review CSV, merged part by part in input order (bounded memory)."""
     for name in BATCH_TABLES:
         if name == "facts" or summary.documents <= SINGLE_FILE_MAX_DOCS:
-            merge_parts(name, out_dir)
+            merge_parts(name, out_dir, parts)
         else:
             remove_table(name, out_dir, keep_parts=True)
     csv_path = out_dir / "facts.csv"
     summary.csv_written = sum(summary.facts.values()) <= CSV_MAX_ROWS
     if summary.csv_written:
-        _write_review_csv(out_dir, csv_path)
+        _write_review_csv(out_dir, parts, csv_path)
     else:
         csv_path.unlink(missing_ok=True)
 
 
-def _write_review_csv(out_dir: Path, path: Path) -> None:
+def _write_review_csv(out_dir: Path, parts: list[str], path: Path) -> None:
     """facts.csv (UTF-8 with BOM) from the parts, one batch at a time, atomically."""
     tmp = path.with_name(f".{path.name}.tmp")
     header = True
     with open(tmp, "w", encoding="utf-8-sig", newline="") as csv_file:
-        for facts, documents, sentences in zip(*(part_paths(n, out_dir) for n in ("facts", "documents", "sentences"))):
-            documents = pd.read_parquet(documents, columns=["doc_id", "status", "dateline_date", "agency"])
+        for part in parts:
+            documents = pd.read_parquet(part_path("documents", out_dir, part), columns=["doc_id", "status", "dateline_date", "agency"])
             # only ok articles have facts, and their doc_ids are unique (a duplicate is not ok)
-            review = review_frame(pd.read_parquet(facts), documents[documents.status == "ok"], pd.read_parquet(sentences))
+            review = review_frame(
+                pd.read_parquet(part_path("facts", out_dir, part)),
+                documents[documents.status == "ok"],
+                pd.read_parquet(part_path("sentences", out_dir, part)),
+            )
             review.to_csv(csv_file, header=header, index=False)
             header = False
         if header:  # no batch at all: the columns alone

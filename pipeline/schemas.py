@@ -174,9 +174,13 @@ def write_table(name: str, frame: pd.DataFrame, out_dir: Path) -> Path:
     return _write_atomically(to_arrow(name, frame), table_path(out_dir, name))
 
 
-def write_part(name: str, frame: pd.DataFrame, out_dir: Path, index: int) -> Path:
-    """Write one batch of a table as ``out_dir/name/part-NNNNN.parquet``, atomically."""
-    return _write_atomically(to_arrow(name, frame), dataset_path(out_dir, name) / f"part-{index:05d}.parquet")
+def part_path(name: str, out_dir: Path, part: str) -> Path:
+    return dataset_path(out_dir, name) / f"part-{part}.parquet"
+
+
+def write_part(name: str, frame: pd.DataFrame, out_dir: Path, part: str) -> Path:
+    """Write one batch of a table as ``out_dir/name/part-PART.parquet``, atomically."""
+    return _write_atomically(to_arrow(name, frame), part_path(name, out_dir, part))
 
 
 def part_paths(name: str, out_dir: Path) -> list[Path]:
@@ -184,15 +188,16 @@ def part_paths(name: str, out_dir: Path) -> list[Path]:
     return sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
 
 
-def merge_parts(name: str, out_dir: Path) -> Path:
-    """The parts of a table as one file ``out_dir/name.parquet``, written part by part."""
+def merge_parts(name: str, out_dir: Path, parts: list[str]) -> Path:
+    """The given parts of a table, in that order, as one file ``out_dir/name.parquet``, written
+    part by part."""
     path = table_path(out_dir, name)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     schema = SCHEMAS[name]
     try:
         with pq.ParquetWriter(tmp, schema) as writer:
-            for part in part_paths(name, out_dir):
-                writer.write_table(pq.read_table(part, schema=schema))
+            for part in parts:
+                writer.write_table(pq.read_table(part_path(name, out_dir, part), schema=schema))
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

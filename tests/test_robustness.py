@@ -155,23 +155,25 @@ def test_decoding_needs_confidence():
 def test_a_crash_leaves_no_half_written_table_and_a_rerun_completes(tmp_path, monkeypatch):
     import pipeline.run
 
-    clean = run_pipeline(ROOT / "seeds", tmp_path / "clean", batch_size=2)
+    clean = run_pipeline(ROOT / "seeds", tmp_path / "clean", batch_size=1)  # one batch per article
     real_write = pipeline.run.BatchStore.write_parts
+    written = []
 
-    def crash_on_second_batch(store, index, tables):
-        if index == 1:
+    def crash_on_second_batch(store, part, tables):
+        if written:
             raise KeyboardInterrupt
-        real_write(store, index, tables)
+        real_write(store, part, tables)
+        written.append(part)
 
     monkeypatch.setattr(pipeline.run.BatchStore, "write_parts", crash_on_second_batch)
     with pytest.raises(KeyboardInterrupt):
-        run_pipeline(ROOT / "seeds", tmp_path / "out", batch_size=2)
-    (tmp_path / "out" / "facts" / ".part-00001.parquet.999.tmp").write_bytes(b"PAR1 half")  # a killed writer's leftover
+        run_pipeline(ROOT / "seeds", tmp_path / "out", batch_size=1)
+    (tmp_path / "out" / "facts" / ".part-x.parquet.999.tmp").write_bytes(b"PAR1 half")  # a killed writer's leftover
     for path in (tmp_path / "out").rglob("*.parquet"):
         pd.read_parquet(path)  # every visible file is whole
     monkeypatch.setattr(pipeline.run.BatchStore, "write_parts", real_write)
-    rerun = run_pipeline(ROOT / "seeds", tmp_path / "out", batch_size=2)
-    assert (rerun.batches_skipped, rerun.batches_run) == (1, 2)
+    rerun = run_pipeline(ROOT / "seeds", tmp_path / "out", batch_size=1)
+    assert (rerun.batches_skipped, rerun.batches_run) == (1, 4)
     assert not list((tmp_path / "out").rglob("*.tmp"))
     expected = pd.read_parquet(tmp_path / "clean" / "facts.parquet")
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "out" / "facts.parquet"), expected)
@@ -247,3 +249,15 @@ def test_a_broken_rule_file_stops_the_run_before_any_article(case, tmp_path):
     if case != "bad_yaml":
         assert "rule money." in result.output
     assert not out.exists()
+
+
+def test_ctrl_c_says_how_to_resume(tmp_path, monkeypatch):
+    import pipeline.run
+
+    def interrupt(store, result):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline.run.BatchStore, "write_manifest", interrupt)
+    result = CliRunner().invoke(app, ["run", str(ROOT / "seeds"), "--out", str(tmp_path), "--no-progress"])
+    assert result.exit_code == 130
+    assert "the same command resumes" in result.output

@@ -76,8 +76,8 @@ def test_a_table_without_text_column_stops_before_any_article(tmp_path):
 def test_partitioned_outputs_read_as_one_table(tmp_path, folder_facts):
     import duckdb
 
-    run_pipeline(ROOT / "seeds", tmp_path, batch_size=2)
-    assert len(list((tmp_path / "facts").glob("part-*.parquet"))) == 3
+    run_pipeline(ROOT / "seeds", tmp_path, batch_size=1)
+    assert len(list((tmp_path / "facts").glob("part-*.parquet"))) == len(SEEDS)
     pd.testing.assert_frame_equal(sorted_facts(pd.read_parquet(tmp_path / "facts")), sorted_facts(folder_facts))
     n_facts = duckdb.sql(f"select count(*) from read_parquet('{tmp_path}/facts/*.parquet')").fetchall()[0][0]
     assert n_facts == len(folder_facts)
@@ -100,33 +100,48 @@ def test_a_large_run_keeps_its_text_tables_as_datasets(tmp_path, monkeypatch):
 def test_a_rerun_skips_unchanged_batches_and_a_rules_change_redoes_all(tmp_path):
     corpus = tmp_path / "in"
     shutil.copytree(ROOT / "seeds", corpus)
-    first = run_pipeline(corpus, tmp_path / "out", batch_size=2)
-    assert (first.batches_run, first.batches_skipped) == (3, 0)
-    again = run_pipeline(corpus, tmp_path / "out", batch_size=2)
-    assert (again.batches_run, again.batches_skipped) == (0, 3)
+    first = run_pipeline(corpus, tmp_path / "out", batch_size=1)  # one batch per article
+    assert (first.batches_run, first.batches_skipped) == (5, 0)
+    again = run_pipeline(corpus, tmp_path / "out", batch_size=1)
+    assert (again.batches_run, again.batches_skipped) == (0, 5)
     assert again.facts == first.facts and again.documents == first.documents
 
     last = SEEDS[-1].name
     (corpus / last).write_text((corpus / last).read_text(encoding="utf-8") + "\nواردات ۹ میلیون دلار بود.", encoding="utf-8")
-    changed = run_pipeline(corpus, tmp_path / "out", batch_size=2)
-    assert (changed.batches_run, changed.batches_skipped) == (1, 2)
+    changed = run_pipeline(corpus, tmp_path / "out", batch_size=1)
+    assert (changed.batches_run, changed.batches_skipped) == (1, 4)
     assert changed.facts["money"] == first.facts["money"] + 1
 
     rules = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", rules)
     (rules / "macros.yaml").write_text((rules / "macros.yaml").read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
-    redone = run_pipeline(corpus, tmp_path / "out", batch_size=2, rules_dir=rules)
-    assert (redone.batches_run, redone.batches_skipped) == (3, 0)
+    redone = run_pipeline(corpus, tmp_path / "out", batch_size=1, rules_dir=rules)
+    assert (redone.batches_run, redone.batches_skipped) == (5, 0)
 
     (corpus / last).unlink()
-    fewer = run_pipeline(corpus, tmp_path / "out", batch_size=2, rules_dir=rules)
-    assert len(list((tmp_path / "out" / "facts").glob("part-*"))) == 2
+    fewer = run_pipeline(corpus, tmp_path / "out", batch_size=1, rules_dir=rules)
+    assert len(list((tmp_path / "out" / "facts").glob("part-*"))) == len(list((tmp_path / "out" / "_batches").glob("part-*"))) == 4
     assert len(pd.read_parquet(tmp_path / "out" / "documents")) == fewer.documents == len(SEEDS) - 1
 
 
+def test_an_added_article_reruns_only_its_batch(tmp_path):
+    from bench.generate import generate
+
+    corpus = generate(60, tmp_path / "in", seed=3)
+    first = run_pipeline(corpus, tmp_path / "out", batch_size=8)
+    assert first.batches_run > 3
+    (corpus / "000" / "bench_000010a.txt").write_text("صادرات ۲۳۵ میلیون دلار بود.", encoding="utf-8")
+    again = run_pipeline(corpus, tmp_path / "out", batch_size=8)
+    assert again.batches_run == 1
+    assert again.documents == 61 and again.facts["money"] == first.facts["money"] + 1
+    facts = pd.read_parquet(tmp_path / "out" / "facts.parquet")
+    assert facts.doc_id.is_monotonic_increasing  # merged in input order
+    assert len(pd.read_parquet(tmp_path / "out" / "facts")) == len(facts)
+
+
 def test_worker_processes_give_the_same_tables(tmp_path, folder_facts):
-    summary = run_pipeline(ROOT / "seeds", tmp_path, batch_size=2, workers=2)
-    assert summary.batches_run == 3
+    summary = run_pipeline(ROOT / "seeds", tmp_path, batch_size=1, workers=2)
+    assert summary.batches_run == len(SEEDS)
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "facts.parquet"), folder_facts)
 
 
@@ -134,8 +149,8 @@ def test_a_dask_cluster_gives_the_same_facts(tmp_path, folder_facts):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster:
         result = CliRunner().invoke(
-            app, ["run", str(ROOT / "seeds"), "--out", str(tmp_path), "--batch-size", "2", "--scheduler", cluster.scheduler_address, "--no-progress"]
+            app, ["run", str(ROOT / "seeds"), "--out", str(tmp_path), "--batch-size", "1", "--scheduler", cluster.scheduler_address, "--no-progress"]
         )
     assert result.exit_code == 0, result.output
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "facts.parquet"), folder_facts)
-    assert len(list((tmp_path / "facts").glob("part-*.parquet"))) == 3
+    assert len(list((tmp_path / "facts").glob("part-*.parquet"))) == len(SEEDS)

@@ -58,13 +58,13 @@ def run(
 ) -> None:
     """Run every stage on INPUT and write all tables plus facts.csv into --out.
 
-    Each table is a dataset folder DIR/<table>/ (one part per batch); DIR/facts.parquet is
-    always also one file, the other tables too for runs of up to 2,000 articles. Unchanged
-    batches of an earlier run in DIR are not run again.
+    Tables are dataset folders DIR/<table>/ (one part per batch), plus DIR/facts.parquet.
 
-    Exit status: 0 all articles processed (inputs that are not ok are listed in
-    documents.parquet with their status and reason); 1 a stage failed on some article (see
-    errors.parquet), or with --strict any input was not ok; 2 nothing ran (broken rules, no input).
+    Batches an earlier run in --out finished are not run again (resume, incremental).
+
+    Exit status: 0 done (unreadable inputs are in documents.parquet with a reason);
+    1 a stage failed on an article (errors.parquet), or with --strict an input was not ok;
+    2 nothing ran (broken rules, no input).
 
     Example: facts run seeds --out data/out
     """

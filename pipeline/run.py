@@ -19,7 +19,6 @@ import hashlib
 import json
 import time
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
@@ -328,12 +327,12 @@ def _run_tasks(tasks: Iterator[tuple], finish: Callable[[BatchResult, int], None
         for task in tasks:
             finish(run_batch(*task), len(task[1]))
         return
-    pool, wait_first = _executor(workers, scheduler)
+    pool, wait_first, slots = _executor(workers, scheduler)
     pending: dict[Any, int] = {}
     try:
         for task in tasks:
             pending[pool.submit(run_batch, *task)] = len(task[1])
-            while len(pending) >= 2 * max(workers, 1):
+            while len(pending) >= 2 * slots:
                 for future in wait_first(list(pending)):
                     finish(future.result(), pending.pop(future))
         while pending:
@@ -346,7 +345,8 @@ def _run_tasks(tasks: Iterator[tuple], finish: Callable[[BatchResult, int], None
 
 
 def _executor(workers: int, scheduler: str | None):
-    """A pool with ``submit`` and a function that waits for the first finished futures."""
+    """A pool with ``submit``, a function that waits for the first finished futures, and how
+    many batches the pool runs at once."""
     if scheduler is not None:
         try:
             from distributed import Client
@@ -354,7 +354,8 @@ def _executor(workers: int, scheduler: str | None):
         except ImportError as exc:
             raise RuntimeError("--scheduler needs Dask: install the project's `dask` extra") from exc
         client = Client(scheduler)
-        return client, lambda futures: dask_wait(futures, return_when="FIRST_COMPLETED").done
+        slots = max(sum(client.nthreads().values()), 1)
+        return client, lambda futures: dask_wait(futures, return_when="FIRST_COMPLETED").done, slots
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
@@ -363,7 +364,7 @@ def _executor(workers: int, scheduler: str | None):
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["pipeline.run"])
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-    return pool, lambda futures: wait(futures, return_when=FIRST_COMPLETED).done
+    return pool, lambda futures: wait(futures, return_when=FIRST_COMPLETED).done, workers
 
 
 def _merge_outputs(out_dir: Path, parts: list[str], summary: RunSummary) -> None:

@@ -79,7 +79,7 @@ def run(
                 input_path, out, rules, workers=workers or os.cpu_count() or 1, batch_size=batch_size,
                 max_bytes=int(max_mb * 1e6), scheduler=scheduler, rules_dir=rules_dir, on_batch=advance,
             )
-        except (InputError, FileNotFoundError, RuntimeError) as exc:
+        except (InputError, RuntimeError) as exc:
             _fail(str(exc))
         except KeyboardInterrupt:
             typer.secho(f"interrupted: the finished batches are kept in {out}; the same command resumes", fg="red", err=True)

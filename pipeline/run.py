@@ -276,6 +276,7 @@ def run_pipeline(
     """
     started = time.perf_counter()
     out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
     _remove_temporary_files(out_dir)
     rules = rules or (default_rules() if Path(rules_dir) == RULES_DIR else load_rules(rules_dir))
     version = rules_version(rules_dir)

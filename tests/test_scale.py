@@ -154,3 +154,12 @@ def test_a_dask_cluster_gives_the_same_facts(tmp_path, folder_facts):
     assert result.exit_code == 0, result.output
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "facts.parquet"), folder_facts)
     assert len(list((tmp_path / "facts").glob("part-*.parquet"))) == len(SEEDS)
+
+
+def test_an_empty_folder_gives_empty_tables(tmp_path):
+    (tmp_path / "in").mkdir()
+    result = CliRunner().invoke(app, ["run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--no-progress"])
+    assert result.exit_code == 0, result.output
+    assert pd.read_parquet(tmp_path / "out" / "facts.parquet").empty
+    assert pd.read_parquet(tmp_path / "out" / "documents.parquet").empty
+    assert pd.read_csv(tmp_path / "out" / "facts.csv", encoding="utf-8-sig").empty

@@ -13,6 +13,7 @@ import jdatetime
 from convertdate import islamic
 
 Interval = tuple[dt.date, dt.date]
+MONTHS_IN_YEAR = 12
 
 
 def gregorian_interval(year: int, month: int | None = None, day: int | None = None) -> Interval:
@@ -40,6 +41,8 @@ def hijri_to_gregorian_interval(year: int, month: int | None = None, day: int | 
     first_month, last_month = (month, month) if month else (1, 12)
     first_day = day or 1
     last_day = day or islamic.month_length(year, last_month)
+    if not (1 <= first_month <= MONTHS_IN_YEAR and 1 <= first_day <= islamic.month_length(year, first_month)):
+        raise ValueError(f"no Hijri date {year}-{month}-{day}")
     return (
         dt.date(*islamic.to_gregorian(year, first_month, first_day)),
         dt.date(*islamic.to_gregorian(year, last_month, last_day)),
@@ -56,3 +59,37 @@ TO_GREGORIAN = {
 def calendar_interval(calendar: str, year: int, month: int | None = None, day: int | None = None) -> Interval:
     """The Gregorian interval of a date written in ``calendar``; ValueError if it does not exist."""
     return TO_GREGORIAN[calendar](year, month, day)
+
+
+def span_interval(calendar: str, first: tuple, last: tuple) -> Interval:
+    """From the start of ``first`` to the end of ``last``, each (year[, month[, day]]) in ``calendar``."""
+    start, _ = calendar_interval(calendar, *first)
+    _, end = calendar_interval(calendar, *last)
+    if end < start:
+        raise ValueError(f"{first} comes after {last}")
+    return start, end
+
+
+def shift_month(year: int, month: int, offset: int) -> tuple[int, int]:
+    """The month ``offset`` months after (year, month), in any twelve-month calendar."""
+    index = year * MONTHS_IN_YEAR + (month - 1) + offset
+    return index // MONTHS_IN_YEAR, index % MONTHS_IN_YEAR + 1
+
+
+def from_gregorian(calendar: str, day: dt.date) -> tuple[int, int, int]:
+    """A Gregorian day as (year, month, day) of ``calendar``."""
+    if calendar == "jalali":
+        j = jdatetime.date.fromgregorian(date=day)
+        return j.year, j.month, j.day
+    if calendar == "hijri":
+        return islamic.from_gregorian(day.year, day.month, day.day)
+    return day.year, day.month, day.day
+
+
+def decade_interval(calendar: str, first_year: int) -> Interval:
+    return span_interval(calendar, (first_year,), (first_year + 9,))
+
+
+def century_interval(calendar: str, century: int) -> Interval:
+    """The n-th century runs from year (n-1)*100+1 to year n*100 (سده هجدهم = 1701-1800)."""
+    return span_interval(calendar, ((century - 1) * 100 + 1,), (century * 100,))

@@ -15,8 +15,11 @@ from pipeline.run import CSV_MAX_ROWS, DEFAULT_BATCH_SIZE
 app = typer.Typer(
     help=(
         "Extract money figures, document counts, dates and named officials from Persian news.\n\n"
+        "Reads a folder of .txt articles; writes Parquet tables and facts.csv (for review) into --out. "
         "Stages, each reading and writing Parquet in --out: ingest → normalize → sentences → "
-        "match → factsheet. `facts run INPUT --out DIR` runs them all.\n\n"
+        "match → link → factsheet. `facts run INPUT --out DIR` runs them all. Then `facts show DOC_ID` looks at "
+        "one article, `facts review import facts.csv` turns a reviewer's verdicts into gold JSONL, and "
+        "`facts evaluate` scores a run against gold.\n\n"
         "Example: facts run seeds --out data/out && facts evaluate --gold tests/data/seeds.gold.jsonl "
         "--facts data/out/facts.parquet"
     ),
@@ -116,7 +119,10 @@ def _progress_bar(enabled: bool):
 
 @app.command()
 def ingest(input_path: Path = typer.Argument(..., help="A folder of .txt articles or one file."), out: Path = OUT) -> None:
-    """Stage 1: read the articles → documents.parquet (raw text, hash, dateline, agency, status)."""
+    """Stage 1: reads INPUT (.txt articles) → writes --out/documents.parquet (raw text, hash, dateline, agency, status).
+
+    Example: facts ingest seeds --out data/out
+    """
     from pipeline.ingest import ingest as ingest_stage
     from pipeline.schemas import write_table
 
@@ -129,7 +135,10 @@ def ingest(input_path: Path = typer.Argument(..., help="A folder of .txt article
 
 @app.command()
 def normalize(out: Path = OUT) -> None:
-    """Stage 2: documents.parquet → normalized.parquet (folded text + offset map to the raw text)."""
+    """Stage 2: reads --out/documents.parquet → writes --out/normalized.parquet (folded text + offset map to the raw text).
+
+    Example: facts normalize --out data/out
+    """
     from pipeline.normalize import normalize_documents
     from pipeline.schemas import read_table, write_table
 
@@ -139,7 +148,10 @@ def normalize(out: Path = OUT) -> None:
 
 @app.command()
 def sentences(out: Path = OUT) -> None:
-    """Stage 3: documents + normalized → sentences.parquet (raw offsets)."""
+    """Stage 3: reads --out/documents + normalized.parquet → writes --out/sentences.parquet (raw offsets).
+
+    Example: facts sentences --out data/out
+    """
     from pipeline.schemas import write_table
     from pipeline.sentences import split_documents
 
@@ -149,7 +161,10 @@ def sentences(out: Path = OUT) -> None:
 
 @app.command()
 def match(out: Path = OUT) -> None:
-    """Stage 4: run the rules of rules/ → facts_<type>.parquet, one table per fact type."""
+    """Stage 4: reads rules/ and --out/documents, normalized, sentences.parquet → writes --out/facts_<type>.parquet, one per fact type.
+
+    Example: facts match --out data/out
+    """
     from pipeline.match import match_documents
     from pipeline.schemas import write_table
 
@@ -159,12 +174,31 @@ def match(out: Path = OUT) -> None:
 
 
 @app.command()
-def factsheet(out: Path = OUT) -> None:
-    """Stage 5: facts_<type> tables → facts.parquet (the contract) and facts.csv for review."""
-    from pipeline.factsheet import build_factsheet, review_frame, write_review_csv
+def link(out: Path = OUT) -> None:
+    """Stage 5: reads --out/documents, sentences and facts_<type>.parquet → writes --out/facts_links.parquet.
+
+    Gives every figure (money, doc_count, percent, quantity) its time and its person; rules in rules/link.yaml.
+    Example: facts link --out data/out
+    """
+    from pipeline.factsheet import combine_facts
+    from pipeline.link import link_facts
     from pipeline.schemas import FACT_TYPES, write_table
 
-    facts = build_factsheet({t: _read(f"facts_{t}", out) for t in FACT_TYPES})
+    facts = combine_facts({t: _read(f"facts_{t}", out) for t in FACT_TYPES})
+    links = link_facts(facts, _read("sentences", out), _read("documents", out), _rules())
+    typer.echo(f"wrote {write_table('facts_links', links, out)} ({len(links)} figures)")
+
+
+@app.command()
+def factsheet(out: Path = OUT) -> None:
+    """Stage 6: reads --out/facts_<type>.parquet and facts_links.parquet → writes --out/facts.parquet (the contract) and --out/facts.csv for review.
+
+    Example: facts factsheet --out data/out
+    """
+    from pipeline.factsheet import build_factsheet, combine_facts, review_frame, write_review_csv
+    from pipeline.schemas import FACT_TYPES, write_table
+
+    facts = build_factsheet(combine_facts({t: _read(f"facts_{t}", out) for t in FACT_TYPES}), _read("facts_links", out))
     write_table("facts", facts, out)
     write_review_csv(review_frame(facts, _read("documents", out), _read("sentences", out)), out / "facts.csv")
     typer.echo(f"wrote {out}/facts.parquet and {out}/facts.csv ({len(facts)} facts)")
@@ -178,6 +212,9 @@ def evaluate(
     only_gold_docs: bool = typer.Option(False, "--only-gold-docs", help="Score only documents named in the gold file."),
 ) -> None:
     """Precision, recall, F1 and value accuracy per fact type against a gold JSONL.
+
+    Reads --gold and --facts; prints the scores (and the facts a reviewer marked wrong that the run
+    still finds) and writes them as JSON to --json.
 
     Example: facts evaluate --gold tests/data/seeds.gold.jsonl --facts data/out/facts.parquet
     """
@@ -193,6 +230,80 @@ def evaluate(
     json_out = json_out or facts.with_name("evaluation.json")
     json_out.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
     typer.echo(f"wrote {json_out}")
+
+
+@app.command()
+def show(
+    doc_id: str = typer.Argument(None, help="The document to show (a .txt file's name without .txt); leave out for the whole run."),
+    out: Path = OUT,
+    html: Path = typer.Option(None, "--html", help="Also write HTML: the article with its facts highlighted (for the whole run: an index page)."),
+) -> None:
+    """One document's facts as a table in the terminal; --html writes the article with every fact highlighted.
+
+    Reads --out/facts.parquet and --out/documents.parquet (written by `facts run`). Without DOC_ID:
+    a table of every document with its fact counts, and --html writes an index page plus one page per
+    document in the folder <FILE stem>_docs beside it. Hover over a highlighted fact to see its value.
+
+    Example: facts show 001_dc0e3ef97df6e412 --out data/out --html /tmp/001.html
+    """
+    from rich.console import Console
+
+    from pipeline.show import (
+        document_facts, document_row, facts_table, read_facts, run_summary, run_table, write_document_html, write_run_html,
+    )
+
+    try:
+        facts, documents = read_facts(out), _read("documents", out)
+    except FileNotFoundError as exc:
+        _fail(str(exc))
+    console = Console()
+    if doc_id is None:
+        console.print(run_table(run_summary(facts, documents)))
+        if html:
+            typer.echo(f"wrote {write_run_html(out, html)}")
+        return
+    header = document_row(documents, doc_id)
+    if header is None:
+        _fail(f"no document {doc_id!r} in {out} (documents: {', '.join(sorted(documents.doc_id)[:5])} …)")
+    console.print(facts_table(doc_id, document_facts(facts, doc_id), header))
+    if html:
+        typer.echo(f"wrote {write_document_html(out, doc_id, html)}")
+
+
+review_app = typer.Typer(
+    help="The reviewer's loop: facts.csv with verdicts → gold JSONL for `facts evaluate`.",
+    no_args_is_help=True,
+)
+app.add_typer(review_app, name="review")
+
+
+@review_app.command("import")
+def review_import(
+    csv: Path = typer.Argument(..., help="A facts.csv whose verdict column a reviewer filled (ok, fixed, wrong, ignore, missed)."),
+    gold: Path = typer.Option(Path("data/gold/review.jsonl"), "--gold", help="The gold JSONL to create or merge into."),
+    run_dir: Path = typer.Option(None, "--out", help="The run the CSV came from (default: the CSV's folder); its facts and documents tell edited rows and fix offsets."),
+    replace: bool = typer.Option(False, "--replace", help="Let the review win where it disagrees with a line already in --gold."),
+) -> None:
+    """Reviewer verdicts in facts.csv → gold JSONL (merged into --gold, never overwritten silently).
+
+    Reads CSV (and facts.parquet + documents.parquet of the run beside it); writes --gold. Rows marked
+    ok, fixed (or with edited values), ignore, or added by the reviewer become gold facts; rows marked
+    wrong are recorded as rejected, and `facts evaluate` lists them when a run still predicts them.
+    The format is described in the README (Review).
+
+    Example: facts review import data/out/facts.csv --gold data/gold/review.jsonl && facts evaluate --gold data/gold/review.jsonl --facts data/out/facts.parquet --only-gold-docs
+    """
+    from pipeline.review import ReviewError, import_review
+
+    if not csv.exists():
+        _fail(f"{csv} not found (write one with `facts run INPUT --out DIR`)")
+    try:
+        summary = import_review(csv, gold, run_dir, replace)
+    except ReviewError as exc:
+        _fail(str(exc))
+    for warning in summary.warnings:
+        typer.secho(f"warning: {warning}", fg="yellow", err=True)
+    typer.echo(f"{summary.line()}\nwrote {gold}")
 
 
 def _read(name: str, out: Path):

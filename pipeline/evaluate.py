@@ -4,6 +4,10 @@ Span types match one-to-one on overlapping raw spans within a document; a match 
 when the value is right too. Officials are scored per document and person (mentions folded),
 by name or alias. Gold marked ``ignore`` neither rewards nor penalizes; ``novalue`` gold counts
 a span match as strict. Value accuracy is strict matches / span matches.
+
+Lines with ``"verdict": "wrong"`` (written by ``facts review import``) are facts a reviewer
+rejected: they are not gold, and the report lists the predictions that still overlap one, so the
+next run shows whether a rejected fact is still produced.
 """
 
 from __future__ import annotations
@@ -22,6 +26,9 @@ import pandas as pd
 from pipeline.schemas import FACT_TYPES
 
 CORE_TYPES = ("money", "doc_count", "date", "official")
+# dates resolved from the dateline (امروز, سال گذشته); gold marks them `ignore`, and the
+# `date_absolute` row scores the other date facts alone
+RELATIVE_DATE_RULES = "date.relative."
 VALUE_KEYS = {
     "money": ("currency", "amount", "amount_min", "amount_max"),
     "doc_count": ("count",),
@@ -170,7 +177,9 @@ def evaluate(gold: list[dict], facts: pd.DataFrame, only_gold_docs: bool = False
     without gold facts count as false positives; ``only_gold_docs`` restricts scoring to the
     documents the gold file names (for a gold set that covers part of a run).
     """
-    docs = {g["doc"] for g in gold}
+    rejected = [g for g in gold if g.get("verdict") == "wrong"]
+    gold = [g for g in gold if g.get("verdict") != "wrong"]
+    docs = {g["doc"] for g in gold + rejected}
     if only_gold_docs:
         facts = facts[facts.doc_id.isin(docs)]
     docs |= set(facts.doc_id)
@@ -193,19 +202,45 @@ def evaluate(gold: list[dict], facts: pd.DataFrame, only_gold_docs: bool = False
     for t in CORE_TYPES:
         for k in ("gold", "predicted", "matched", "strict"):
             setattr(core, k, getattr(core, k) + getattr(scores[t], k))
-    report = {t: s.as_dict() for t, s in scores.items()} | {"core": core.as_dict()}
-    return {"documents": len(docs), "scores": report, "false_positives": len(false_positives)}
+    absolute = Score()
+    for doc in sorted(docs):
+        predicted = [p for p in pred_by.get(("date", doc), []) if not str(p.get("rule_id")).startswith(RELATIVE_DATE_RULES)]
+        score_spans("date", gold_by.get(("date", doc), []), predicted, absolute)
+    report = {t: s.as_dict() for t, s in scores.items()} | {"core": core.as_dict(), "date_absolute": absolute.as_dict()}
+    return {
+        "documents": len(docs),
+        "scores": report,
+        "false_positives": len(false_positives),
+        "rejected": {"lines": len(rejected), "still_predicted": still_predicted(rejected, false_positives)},
+    }
+
+
+def still_predicted(rejected: list[dict], false_positives: list[dict]) -> list[dict]:
+    """The rejected gold lines that an unmatched prediction overlaps, with the rule that made it."""
+    found = []
+    for g in rejected:
+        for p in false_positives:
+            same_person = g["type"] == "official" and _person_matches(p.get("name") or p["text"], {"name": g.get("name") or g["text"]})
+            if (p["doc_id"], p["fact_type"]) == (g["doc"], g["type"]) and (_overlap(g, p) > 0 or same_person):
+                found.append({"doc": g["doc"], "type": g["type"], "start": int(p["start"]), "end": int(p["end"]),
+                              "text": p.get("text"), "rule_id": p.get("rule_id")})
+                break
+    return found
 
 
 def format_report(result: dict[str, Any]) -> str:
     lines = [f"documents scored: {result['documents']}"]
-    header = f"{'type':<10} {'gold':>5} {'pred':>5} {'match':>5} {'P':>6} {'R':>6} {'F1':>6} {'strictF1':>8} {'value_acc':>9}"
+    header = f"{'type':<13} {'gold':>5} {'pred':>5} {'match':>5} {'P':>6} {'R':>6} {'F1':>6} {'strictF1':>8} {'value_acc':>9}"
     lines.append(header)
     for fact_type, s in result["scores"].items():
         if not (s["gold"] or s["predicted"]):
             continue
         lines.append(
-            f"{fact_type:<10} {s['gold']:>5} {s['predicted']:>5} {s['matched']:>5} {s['precision']:>6.3f} "
+            f"{fact_type:<13} {s['gold']:>5} {s['predicted']:>5} {s['matched']:>5} {s['precision']:>6.3f} "
             f"{s['recall']:>6.3f} {s['f1']:>6.3f} {s['strict_f1']:>8.3f} {s['value_accuracy']:>9.3f}"
         )
+    rejected = result.get("rejected", {})
+    if rejected.get("lines"):
+        lines.append(f"marked wrong by review: {rejected['lines']}; still predicted (false positives): {len(rejected['still_predicted'])}")
+        lines += [f"  {r['doc']} {r['type']} {r['start']}-{r['end']} {r['text']} ({r['rule_id']})" for r in rejected["still_predicted"]]
     return "\n".join(lines)

@@ -25,7 +25,7 @@ from pipeline.rules import RuleSet, default_rules
 
 HEADER_CHARS = 1500  # header fields are looked for in the first characters only
 HEADER_FIELDS = {
-    "dateline": ("dateline_text", "dateline_start", "dateline_end", "dateline_date", "dateline_calendar", "dateline_rule_id"),
+    "dateline": ("dateline_text", "dateline_start", "dateline_end", "dateline_date", "dateline_calendar", "dateline_rule_id", "dateline_time"),
     "news_code": ("news_code",),
     "agency": ("agency",),
 }

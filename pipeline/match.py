@@ -13,10 +13,10 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.facttypes import MatchContext, get_producer
+from pipeline.facttypes import MatchContext, get_finalizer, get_producer
 from pipeline.normalize import OffsetMap
 from pipeline.rules import RuleSet, default_rules
-from pipeline.schemas import FACT_TYPES, SCHEMAS
+from pipeline.schemas import MATCHED_TYPES, SCHEMAS
 
 
 @dataclass
@@ -72,21 +72,27 @@ def dateline_fact(doc) -> dict[str, Any] | None:
         "date_end": doc.dateline_date,
         "calendar": doc.dateline_calendar,
         "precision": "day",
+        "time": None if pd.isna(doc.dateline_time) else doc.dateline_time,
     }
 
 
 def match_document(doc, text: str, offsets: OffsetMap, sentence_starts: list[int], rules: RuleSet) -> list[dict]:
     """All facts of one document, as rows with raw offsets."""
     dateline = None if pd.isna(doc.dateline_date) else doc.dateline_date
-    ctx = MatchContext(rules=rules, text=text, dateline=dateline)
+    calendar = doc.dateline_calendar if dateline else None
+    ctx = MatchContext(rules=rules, text=text, dateline=dateline, dateline_calendar=calendar)
     rows = []
     header = dateline_fact(doc)
     if header:
         rows.append(header)
-    for fact_type in FACT_TYPES:
+    for fact_type in MATCHED_TYPES:
         # a rule that finds the dateline again does not add a second fact
         taken = [(header["start"], header["end"])] if header and fact_type == "date" else []
-        for cand in resolve_overlaps(find_candidates(text, ctx, fact_type)):
+        candidates = find_candidates(text, ctx, fact_type)
+        finish = get_finalizer(fact_type)
+        if finish:
+            candidates = finish(candidates, ctx)
+        for cand in resolve_overlaps(candidates):
             start, end = offsets.span_to_raw(cand.start, cand.end)
             if any(s < end and start < e for s, e in taken):
                 continue
@@ -116,7 +122,7 @@ def match_documents(
 
 def facts_by_type(rows: list[dict]) -> dict[str, pd.DataFrame]:
     tables = {}
-    for fact_type in FACT_TYPES:
+    for fact_type in MATCHED_TYPES:
         columns = SCHEMAS[f"facts_{fact_type}"].names
         typed = [{c: r.get(c) for c in columns} for r in rows if r["fact_type"] == fact_type]
         tables[fact_type] = pd.DataFrame(typed, columns=columns)

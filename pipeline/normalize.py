@@ -50,10 +50,13 @@ def _hazm_char_tables() -> dict[str, str]:
     for pattern, _ in hazm.diacritics_patterns + hazm.specials_chars_patterns:
         for ch in re.sub(r"^\[|\]$", "", pattern):
             table[ch] = ""
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_suffix(".tmp")
-    tmp.write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
-    tmp.replace(cache)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(cache)
+    except OSError:
+        pass  # an unwritable cache only costs the next process the hazm import again
     return table
 
 

@@ -69,7 +69,8 @@ class Lexicon:
     @property
     def regex(self) -> str:
         alternatives = sorted({form_regex(f) for f in self.forms}, key=len, reverse=True)
-        return "(?<!\\w)(?:" + "|".join(alternatives) + ")"
+        # a form starts a word; a digit may touch it ("1226تومانی", "۵۰درصد")
+        return "(?<![^\\W\\d_])(?:" + "|".join(alternatives) + ")"
 
 
 @dataclass(frozen=True)
@@ -177,7 +178,9 @@ def load_rules(rules_dir: Path = RULES_DIR) -> RuleSet:
             unknown = set(raw_rule) - RULE_KEYS
             if unknown:
                 raise RuleError(f"{where}: unknown key(s) {sorted(unknown)}; allowed: {sorted(RULE_KEYS)}")
-            for key in ("pattern", "producer"):
+            # link rules (rules/link.yaml) name a strategy and may need no cue to look for
+            required = ("producer",) if data["fact_type"] == "link" else ("pattern", "producer")
+            for key in required:
                 if not isinstance(raw_rule.get(key), str):
                     raise RuleError(f"{where}: '{key}' is missing or not a string")
             if rule_id in seen:
@@ -189,7 +192,7 @@ def load_rules(rules_dir: Path = RULES_DIR) -> RuleSet:
                 Rule(
                     id=rule_id,
                     fact_type=data["fact_type"],
-                    pattern=_compile(raw_rule["pattern"], fragments, where),
+                    pattern=_compile(raw_rule.get("pattern", "(?!)"), fragments, where),
                     producer=raw_rule["producer"],
                     source=path,
                     examples=tuple(raw_rule.get("examples") or ()),

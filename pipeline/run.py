@@ -25,22 +25,25 @@ from typing import Any, Callable, Iterable, Iterator
 
 import pandas as pd
 
-from pipeline.factsheet import CSV_CONTEXT_COLUMNS, build_factsheet, review_frame
+from pipeline.factsheet import CSV_CONTEXT_COLUMNS, build_factsheet, combine_facts, review_frame
 from pipeline.ingest import DEFAULT_MAX_BYTES, InputItem, document_from_text, documents_frame, ingest_item, iter_inputs
+from pipeline.link import link_facts
 from pipeline.match import facts_by_type, match_document
 from pipeline.normalize import normalize_document
 from pipeline.rules import RULES_DIR, RuleSet, default_rules, load_rules
-from pipeline.schemas import FACT_TYPES, SCHEMAS, merge_parts, part_path, part_paths, remove_table, write_part
+from pipeline.schemas import MATCHED_TYPES, SCHEMAS, empty_frame, merge_parts, part_path, part_paths, remove_table, write_part
 from pipeline.sentences import sentence_rows
 
 DEFAULT_BATCH_SIZE = 500
 SINGLE_FILE_MAX_DOCS = 2_000  # larger runs keep their big tables (text) as datasets only
 CSV_MAX_ROWS = 1_000_000  # a spreadsheet opens at most 1,048,576 rows
-BATCH_TABLES = ("documents", "normalized", "sentences", *(f"facts_{t}" for t in FACT_TYPES), "facts", "errors")
+BATCH_TABLES = (
+    "documents", "normalized", "sentences", *(f"facts_{t}" for t in MATCHED_TYPES), "facts_links", "facts", "errors",
+)
 MANIFESTS = "_batches"
 PART_NAME_CHARS = 20  # of a batch's hash: its parts' file names
 CODE_DIR = Path(__file__).resolve().parent
-CODE_NOT_IN_TABLES = {"cli.py", "evaluate.py"}  # editing these does not change any table
+CODE_NOT_IN_TABLES = {"cli.py", "evaluate.py", "show.py", "review.py"}  # editing these does not change any table
 
 
 @dataclass
@@ -96,8 +99,8 @@ def extract_tables(documents: pd.DataFrame, rules: RuleSet) -> dict[str, pd.Data
     normalized: list[dict] = []
     sentences: list[dict] = []
     facts: list[dict] = []
-    errors: list[dict] = []
-    for i, doc in enumerate(documents.itertuples(index=False)):
+    failures: dict[str, tuple[str, Exception]] = {}  # doc_id → (stage, exception)
+    for doc in documents.itertuples(index=False):
         if doc.status != "ok":
             continue
         stage = "normalize"
@@ -109,23 +112,61 @@ def extract_tables(documents: pd.DataFrame, rules: RuleSet) -> dict[str, pd.Data
             starts = [s["start"] for s in doc_sentences] or [0]
             doc_facts = match_document(doc, text, offsets, starts, rules)
         except Exception as exc:  # noqa: BLE001 - any fault of one article is recorded, not raised
-            message = str(exc) or repr(exc)
-            errors.append({"doc_id": doc.doc_id, "stage": stage, "error": type(exc).__name__, "message": message})
-            documents.iloc[i, documents.columns.get_loc("status")] = "failed"
-            documents.iloc[i, documents.columns.get_loc("reason")] = f"{stage} failed: {type(exc).__name__}: {message}"
+            failures[doc.doc_id] = (stage, exc)
             continue
         normalized.append({"doc_id": doc.doc_id, "text": text, "shift_at": list(offsets.shift_at), "shift_by": list(offsets.shift_by)})
         sentences.extend(doc_sentences)
         facts.extend(doc_facts)
-    typed = facts_by_type(facts)
     tables = {
-        "documents": documents,
         "normalized": pd.DataFrame(normalized, columns=SCHEMAS["normalized"].names),
         "sentences": pd.DataFrame(sentences, columns=SCHEMAS["sentences"].names),
     }
-    tables |= {f"facts_{t}": frame for t, frame in typed.items()}
-    tables["facts"] = build_factsheet(typed)
-    tables["errors"] = pd.DataFrame(errors, columns=SCHEMAS["errors"].names)
+    tables |= {f"facts_{t}": frame for t, frame in facts_by_type(facts).items()}
+    every_fact = combine_facts({t: tables[f"facts_{t}"] for t in MATCHED_TYPES})
+    readable = documents[documents.status == "ok"]  # unique doc_ids (a duplicate is not ok)
+    links, link_failures = _link_isolating_failures(every_fact, tables["sentences"], readable, rules)
+    failures |= {doc_id: ("link", exc) for doc_id, exc in link_failures.items()}
+    tables |= {"facts_links": links, "facts": build_factsheet(every_fact, links)}
+    if link_failures:  # drop the rows these articles got before linking failed
+        tables = {name: _without_documents(frame, link_failures) for name, frame in tables.items()}
+    return {"documents": _mark_failed(documents, failures)} | tables | {"errors": _errors_frame(failures)}
+
+
+def _link_isolating_failures(facts: pd.DataFrame, sentences: pd.DataFrame, documents: pd.DataFrame, rules: RuleSet) -> tuple[pd.DataFrame, dict[str, Exception]]:
+    """The links of a batch; if linking raises, each article is linked alone, so only the
+    faulty ones fail (linking works on whole tables, which is faster when nothing fails)."""
+    try:
+        return link_facts(facts, sentences, documents, rules), {}
+    except Exception:  # noqa: BLE001 - find the article(s) at fault below
+        pass
+    links, failures = [], {}
+    for doc_id, doc_facts in facts.groupby("doc_id"):
+        try:
+            links.append(link_facts(doc_facts, sentences[sentences.doc_id == doc_id], documents[documents.doc_id == doc_id], rules))
+        except Exception as exc:  # noqa: BLE001 - any fault of one article is recorded, not raised
+            failures[doc_id] = exc
+    return (pd.concat(links, ignore_index=True) if links else empty_frame("facts_links")), failures
+
+
+def _without_documents(frame: pd.DataFrame, doc_ids: Iterable[str]) -> pd.DataFrame:
+    doc_of_row = frame.doc_id if "doc_id" in frame else frame.fact_id.str.rsplit(":", n=2).str[0]
+    return frame[~doc_of_row.isin(list(doc_ids))].reset_index(drop=True)
+
+
+def _mark_failed(documents: pd.DataFrame, failures: dict[str, tuple[str, Exception]]) -> pd.DataFrame:
+    for doc_id, (stage, exc) in failures.items():
+        row = (documents.doc_id == doc_id) & (documents.status == "ok")
+        documents.loc[row, "status"] = "failed"
+        documents.loc[row, "reason"] = f"{stage} failed: {type(exc).__name__}: {str(exc) or repr(exc)}"
+    return documents
+
+
+def _errors_frame(failures: dict[str, tuple[str, Exception]]) -> pd.DataFrame:
+    rows = [
+        {"doc_id": doc_id, "stage": stage, "error": type(exc).__name__, "message": str(exc) or repr(exc)}
+        for doc_id, (stage, exc) in failures.items()
+    ]
+    return pd.DataFrame(rows, columns=SCHEMAS["errors"].names)
     return tables
 
 

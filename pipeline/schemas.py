@@ -18,6 +18,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 FACT_TYPES = ("money", "doc_count", "date", "official", "percent", "quantity")
+# found by match like a fact type, kept in a table of its own (not in the contract's ``facts``)
+NAMED_DOCUMENT = "named_document"
+MATCHED_TYPES = FACT_TYPES + (NAMED_DOCUMENT,)
 
 _SPAN = [
     pa.field("fact_id", pa.string(), nullable=False),
@@ -44,6 +47,7 @@ VALUE_FIELDS: dict[str, list[pa.Field]] = {
         pa.field("date_end", pa.date32()),
         pa.field("calendar", pa.string()),
         pa.field("precision", pa.string()),
+        pa.field("time", pa.string()),  # a clock time written with the date ("17:07")
     ],
     "official": [
         pa.field("name", pa.string()),
@@ -59,6 +63,18 @@ VALUE_FIELDS: dict[str, list[pa.Field]] = {
 }
 
 
+# what the link stage adds to each figure: its time and its person, and the rules that decided
+LINK_FIELDS = [
+    pa.field("when_start", pa.date32()),
+    pa.field("when_end", pa.date32()),
+    pa.field("when_fact_id", pa.string()),
+    pa.field("when_rule_id", pa.string()),
+    pa.field("who", pa.string()),
+    pa.field("who_fact_id", pa.string()),
+    pa.field("who_rule_id", pa.string()),
+]
+
+
 def _facts_schema() -> pa.Schema:
     fields, seen = list(_SPAN), {f.name for f in _SPAN}
     for fact_type in FACT_TYPES:
@@ -66,7 +82,7 @@ def _facts_schema() -> pa.Schema:
             if f.name not in seen:
                 fields.append(f)
                 seen.add(f.name)
-    return pa.schema(fields)
+    return pa.schema(fields + LINK_FIELDS)
 
 
 SCHEMAS: dict[str, pa.Schema] = {
@@ -89,6 +105,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             pa.field("dateline_date", pa.date32()),
             pa.field("dateline_calendar", pa.string()),
             pa.field("dateline_rule_id", pa.string()),
+            pa.field("dateline_time", pa.string()),
             pa.field("news_code", pa.string()),
             pa.field("agency", pa.string()),
         ]
@@ -111,6 +128,9 @@ SCHEMAS: dict[str, pa.Schema] = {
         ]
     ),
     **{f"facts_{t}": pa.schema(_SPAN + VALUE_FIELDS[t]) for t in FACT_TYPES},
+    # the quoted title of a signed document («یادداشت تفاهم همکاری میان ...»), one row per title
+    f"facts_{NAMED_DOCUMENT}": pa.schema(_SPAN + [pa.field("title", pa.string()), pa.field("kind", pa.string())]),
+    "facts_links": pa.schema([pa.field("fact_id", pa.string(), nullable=False)] + LINK_FIELDS),
     "facts": _facts_schema(),
     # one row per article and stage that raised; the article's other rows are left out
     "errors": pa.schema(
@@ -226,12 +246,98 @@ def read_table(name: str, out_dir: Path) -> pd.DataFrame:
     return pa.concat_tables(pq.read_table(p, schema=SCHEMAS[name]) for p in parts).to_pandas()
 
 
+# what each table and column means, for the README's data dictionary (a test wants every column
+# described); a column means the same in every table unless TABLE_COLUMN_MEANINGS says otherwise
+TABLE_MEANINGS = {
+    "documents": "ingest: one row per input article, readable or not",
+    "normalized": "normalize: the folded text the rules run over, with the map back to raw offsets",
+    "sentences": "sentences: one row per sentence of each article",
+    **{f"facts_{t}": f"match: the `{t}` facts, one row per fact" for t in FACT_TYPES},
+    f"facts_{NAMED_DOCUMENT}": "match: quoted titles of signed documents, one row per title (not in `facts`)",
+    "facts_links": "link: one row per figure (money, doc_count, percent, quantity) with its time and its person",
+    "errors": "run: one row per article and stage that raised (the article is `failed` in `documents`)",
+    "facts": "factsheet: every fact of every type in the output contract's columns (null where a column does not apply to the row's type), plus each figure's links",
+}
+COLUMN_MEANINGS = {
+    "doc_id": "the article's id: its path below the input folder without `.txt` (the file name for a flat folder), or a table input's `doc_id`",
+    "fact_id": "`doc_id:fact_type:start-end`, a fact's id in every table and in `facts.csv`",
+    "fact_type": "`money`, `doc_count`, `date`, `official`, `percent` or `quantity`",
+    "start": "raw character offset where the fact begins",
+    "end": "raw character offset where the fact ends (exclusive)",
+    "text": "the fact's text, exactly `documents.text[start:end]`",
+    "sentence_id": "the sentence that holds the fact (`sentences.sentence_id`)",
+    "rule_id": "the rule in `rules/` that found the fact",
+    "amount": "money: a single amount, in units of the currency",
+    "amount_min": "money: lower bound of a range",
+    "amount_max": "money: upper bound of a range",
+    "currency": "money: ISO 4217 code; toman is `IRT`",
+    "count": "doc_count: how many documents",
+    "kind": "doc_count: what kind of document (`سند`, `توافق`, `یادداشت تفاهم` ...)",
+    "date_start": "date: first day of the Gregorian interval the text denotes (inclusive)",
+    "date_end": "date: last day of that interval (inclusive)",
+    "calendar": "date: the calendar the text is written in: `gregorian`, `jalali`, `hijri`",
+    "precision": "date: `day`, `month`, `year`, `decade` or `century`",
+    "name": "official: the person's canonical full name",
+    "title": "official: the office (`رئیس‌جمهور`, `وزیر امور خارجه` ...)",
+    "country": "official: the country or body the office belongs to",
+    "value": "percent and quantity: the number (`44.9` for ۴۴.۹ درصد)",
+    "value_min": "percent: lower bound of a range",
+    "value_max": "percent: upper bound of a range",
+    "unit": "quantity: the unit (`تن`, `نفر` ...)",
+    "source_path": "the file the article was read from (`FILE:N` for record N of a table input)",
+    "sha256": "SHA-256 of the file's bytes (finds duplicate articles)",
+    "status": "`ok`, `empty`, `undecodable`, `binary`, `too_large`, `unreadable`, `invalid`, `duplicate` or `failed`; later stages skip an article that is not `ok`",
+    "published": "the publication date as a table input gives it (JSONL/CSV/Parquet `published`)",
+    "source": "the source as a table input gives it (JSONL/CSV/Parquet `source`)",
+    "stage": "errors: the stage that raised (`normalize`, `sentences`, `match`, `link`)",
+    "error": "errors: the exception's type",
+    "message": "errors: the exception's message",
+    "reason": "why the status is not `ok`",
+    "encoding": "the encoding the file was decoded with (`utf-8`, `utf-8-sig`, `utf-16`, `cp1256`, ...)",
+    "n_chars": "length of the raw text in characters",
+    "dateline_text": "the dateline as written in the header (`date 2025-12-13`, `تاریخ : 1403,سه شنبه 09 مرداد`)",
+    "dateline_start": "raw offset where the dateline begins",
+    "dateline_end": "raw offset where the dateline ends (exclusive)",
+    "dateline_date": "the dateline's day, Gregorian",
+    "dateline_calendar": "the calendar the dateline is written in",
+    "dateline_rule_id": "the header rule that read the dateline",
+    "dateline_time": "the clock time written with the dateline (`17:07`), if any",
+    "time": "date: the clock time written with the date (`17:07`), if any",
+    "news_code": "the agency's news code, when the header has one",
+    "agency": "the reporting agency (`ایسنا` from `به گزارش ایسنا`)",
+    "shift_at": "normalized offsets from which characters dropped by the fold shift the raw offsets",
+    "shift_by": "how many raw characters were dropped before the matching `shift_at` in total",
+    "when_start": "figures: first day of the date that governs the figure (its clause, its sentence or the dateline)",
+    "when_end": "figures: last day of that date",
+    "when_fact_id": "figures: the date fact `when` comes from (the dateline's fact for `link.when.dateline`)",
+    "when_rule_id": "figures: the `rules/link.yaml` rule that chose `when`",
+    "who": "figures: canonical name of the official the figure is attributed to",
+    "who_fact_id": "figures: the official mention `who` comes from",
+    "who_rule_id": "figures: the `rules/link.yaml` rule that chose `who`",
+}
+TABLE_COLUMN_MEANINGS = {
+    ("documents", "text"): "the raw article text, as decoded; every offset points into it",
+    ("normalized", "text"): "the folded text (ASCII digits, ی/ک, invisibles dropped) the rules match",
+    ("sentences", "start"): "raw offset where the sentence begins",
+    ("sentences", "end"): "raw offset where the sentence ends (exclusive)",
+    ("sentences", "text"): "the sentence, exactly `documents.text[start:end]`",
+    ("sentences", "sentence_id"): "the sentence's number in its article, from 0",
+    (f"facts_{NAMED_DOCUMENT}", "title"): "the document's title as quoted (`یادداشت تفاهم همکاری میان ...`)",
+    (f"facts_{NAMED_DOCUMENT}", "kind"): "how the title begins: `یادداشت تفاهم`, `برنامه`, `قرارداد` ...",
+}
+
+
+def column_meaning(table: str, column: str) -> str:
+    return TABLE_COLUMN_MEANINGS.get((table, column)) or COLUMN_MEANINGS.get(column, "")
+
+
 def data_dictionary() -> str:
     """The README's table of every table and column, generated from the registry."""
     lines = []
     for name, schema in SCHEMAS.items():
-        lines += [f"#### `{name}`", "", "| column | type | nullable |", "|---|---|---|"]
-        lines += [f"| `{f.name}` | {f.type} | {'yes' if f.nullable else 'no'} |" for f in schema]
+        lines += [f"#### `{name}`", "", TABLE_MEANINGS.get(name, ""), ""]
+        lines += ["| column | type | nullable | meaning |", "|---|---|---|---|"]
+        lines += [f"| `{f.name}` | {f.type} | {'yes' if f.nullable else 'no'} | {column_meaning(name, f.name)} |" for f in schema]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 

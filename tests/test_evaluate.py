@@ -46,3 +46,16 @@ def test_date_alternatives_count_as_strict():
              "date_end": "2025-09-30", "alt": [["2025-01-01", "2025-12-31"]]}]
     facts = _facts([{"doc_id": "d", "fact_type": "date", "start": 0, "end": 5, "date_start": "2025-01-01", "date_end": "2025-12-31"}])
     assert evaluate(gold, facts)["scores"]["date"]["strict"] == 1
+
+
+def test_date_absolute_leaves_out_relative_dates():
+    gold = [{"doc": "d", "type": "date", "text": "x", "start": 0, "end": 5, "date_start": "2025-01-01", "date_end": "2025-12-31"}]
+    facts = _facts(
+        [
+            {"doc_id": "d", "fact_type": "date", "start": 0, "end": 5, "rule_id": "date.year", "date_start": "2025-01-01", "date_end": "2025-12-31"},
+            {"doc_id": "d", "fact_type": "date", "start": 9, "end": 14, "rule_id": "date.relative.period"},
+        ]
+    )
+    scores = evaluate(gold, facts)["scores"]
+    assert (scores["date"]["predicted"], scores["date_absolute"]["predicted"]) == (2, 1)
+    assert scores["date_absolute"]["strict_f1"] == 1.0

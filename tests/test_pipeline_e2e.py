@@ -7,13 +7,13 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.evaluate import evaluate
-from pipeline.schemas import FACT_TYPES, SCHEMAS
+from pipeline.schemas import MATCHED_TYPES, SCHEMAS
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_every_table_is_written_with_its_schema(seed_run):
-    for name in ["documents", "normalized", "sentences", "facts"] + [f"facts_{t}" for t in FACT_TYPES]:
+    for name in ["documents", "normalized", "sentences", "facts"] + [f"facts_{t}" for t in MATCHED_TYPES]:
         assert pq.read_schema(seed_run / f"{name}.parquet").names == SCHEMAS[name].names, name
 
 
@@ -93,3 +93,11 @@ def test_a_run_without_any_dateline_writes_its_tables(tmp_path):
     documents = pd.read_parquet(tmp_path / "out" / "documents.parquet")
     assert documents.dateline_date.isna().all()
     assert pd.read_parquet(tmp_path / "out" / "facts.parquet").amount.tolist() == [235_000_000]
+
+
+def test_every_table_and_column_of_the_data_dictionary_says_what_it_means():
+    from pipeline.schemas import TABLE_MEANINGS, column_meaning
+
+    undescribed = [f"{name}.{f.name}" for name, schema in SCHEMAS.items() for f in schema if not column_meaning(name, f.name)]
+    assert not undescribed, "describe these columns in pipeline/schemas.py COLUMN_MEANINGS"
+    assert set(TABLE_MEANINGS) == set(SCHEMAS)

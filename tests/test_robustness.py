@@ -261,3 +261,26 @@ def test_ctrl_c_says_how_to_resume(tmp_path, monkeypatch):
     result = CliRunner().invoke(app, ["run", str(ROOT / "seeds"), "--out", str(tmp_path), "--no-progress"])
     assert result.exit_code == 130
     assert "the same command resumes" in result.output
+
+
+def test_a_failing_link_fails_only_its_article(tmp_path, monkeypatch):
+    import pipeline.run
+
+    (tmp_path / "in").mkdir()
+    for name in ("good", "boom"):
+        (tmp_path / "in" / f"{name}.txt").write_text("صادرات ۲۳۵ میلیون دلار بود.", encoding="utf-8")
+    real = pipeline.run.link_facts
+
+    def link_or_raise(facts, *args):
+        if "boom" in set(facts.doc_id):
+            raise KeyError("no sentence")
+        return real(facts, *args)
+
+    monkeypatch.setattr(pipeline.run, "link_facts", link_or_raise)
+    summary = run_pipeline(tmp_path / "in", tmp_path / "out")
+    assert summary.errors == 1 and summary.not_ok == {"failed": 1}
+    errors = pd.read_parquet(tmp_path / "out" / "errors.parquet")
+    assert errors[["doc_id", "stage", "error"]].values.tolist() == [["boom", "link", "KeyError"]]
+    for table in ("facts", "sentences", "normalized"):
+        assert set(pd.read_parquet(tmp_path / "out" / f"{table}.parquet").doc_id) == {"good"}, table
+    assert len(pd.read_parquet(tmp_path / "out" / "facts_links.parquet")) == 1

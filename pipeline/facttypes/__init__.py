@@ -4,6 +4,9 @@ A rule in ``rules/TYPE.yaml`` names its producer; the producer lives in
 ``pipeline/facttypes/TYPE.py`` and is registered with :func:`producer`. It receives the match
 and the :class:`MatchContext` and returns the fact's value columns, or None to reject the match
 (the text looked right but is not a fact of this type).
+
+A fact type may also register one :func:`finalizer`: a document-level step that sees all the
+candidates of one document at once (e.g. to fold later mentions of a person into the first).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import import_module
 from typing import Any, Callable
 
@@ -18,7 +22,9 @@ from pipeline.rules import RuleSet
 
 Producer = Callable[[re.Match, "MatchContext"], "dict[str, Any] | None"]
 PRODUCERS: dict[tuple[str, str], Producer] = {}
-MODULES = ("header", "money", "date", "doc_count", "official", "percent", "quantity")
+Finalizer = Callable[[list, "MatchContext"], list]
+FINALIZERS: dict[str, Finalizer] = {}
+MODULES = ("header", "money", "date", "doc_count", "official", "percent", "quantity", "named_document")
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,7 @@ class MatchContext:
     rules: RuleSet
     text: str = ""  # the document's normalized text
     dateline: dt.date | None = None
+    dateline_calendar: str | None = None  # the calendar the dateline is written in
 
     def lexicon_value(self, lexicon: str, surface: str | None) -> Any:
         return None if surface is None else self.rules.lexicon(lexicon).value(surface)
@@ -41,14 +48,35 @@ def producer(fact_type: str, name: str) -> Callable[[Producer], Producer]:
     return register
 
 
+def finalizer(fact_type: str) -> Callable[[Finalizer], Finalizer]:
+    """Register ``fn(candidates, ctx) -> candidates``, run on one document's candidates of
+    ``fact_type`` before overlaps are resolved."""
+
+    def register(fn: Finalizer) -> Finalizer:
+        FINALIZERS[fact_type] = fn
+        return fn
+
+    return register
+
+
+@lru_cache(maxsize=1)
+def _load_modules() -> None:
+    """Import every fact type's module once (importing one directly must not hide the others)."""
+    for module in MODULES:
+        try:
+            import_module(f"pipeline.facttypes.{module}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"pipeline.facttypes.{module}":
+                raise
+
+
+def get_finalizer(fact_type: str) -> Finalizer | None:
+    _load_modules()
+    return FINALIZERS.get(fact_type)
+
+
 def get_producer(fact_type: str, name: str) -> Producer:
-    if not PRODUCERS:
-        for module in MODULES:
-            try:
-                import_module(f"pipeline.facttypes.{module}")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"pipeline.facttypes.{module}":
-                    raise
+    _load_modules()
     try:
         return PRODUCERS[(fact_type, name)]
     except KeyError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pipeline.calendars import calendar_interval
 from pipeline.facttypes import MatchContext, producer
+from pipeline.facttypes.date import read_clock_time
 
 
 def _dateline(m, calendar: str, ctx: MatchContext):
@@ -13,7 +14,7 @@ def _dateline(m, calendar: str, ctx: MatchContext):
         start, _ = calendar_interval(calendar, int(m.group("year")), int(month), int(m.group("day")))
     except (TypeError, ValueError):
         return None
-    return {"dateline_date": start, "dateline_calendar": calendar}
+    return {"dateline_date": start, "dateline_calendar": calendar, "dateline_time": read_clock_time(m, ctx)}
 
 
 @producer("header", "dateline_gregorian")

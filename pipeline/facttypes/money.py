@@ -19,20 +19,63 @@ def amount(m, ctx):
     return {"amount": number.value, "currency": currency}
 
 
-@producer("money", "range")
-def money_range(m, ctx):
+def _bounds(m, ctx: MatchContext) -> tuple[float, float] | None:
+    """The two ends of a range ``min`` تا ``max``; None when they are not numbers or fall."""
     low = parse_number(m.group("min"), ctx.rules.lexicons)
     high = parse_number(m.group("max"), ctx.rules.lexicons)
-    currency = _currency(m, ctx)
-    if low is None or high is None or currency is None:
+    if low is None or high is None:
         return None
     low_value = low.value
     # "۳۰۰ تا ۴۰۰ میلیون": the scale written once at the end applies to both ends
     if low.trailing_scale == 1 and high.trailing_scale > 1 and low_value * high.trailing_scale <= high.value:
         low_value *= high.trailing_scale
-    if low_value > high.value:
+    return None if low_value > high.value else (low_value, high.value)
+
+
+@producer("money", "range")
+def money_range(m, ctx):
+    bounds = _bounds(m, ctx)
+    currency = _currency(m, ctx)
+    if bounds is None or currency is None:
         return None
-    return {"amount_min": low_value, "amount_max": high.value, "currency": currency}
+    return {"amount_min": bounds[0], "amount_max": bounds[1], "currency": currency}
+
+
+@producer("money", "implied_range")
+def implied_range(m, ctx):
+    """"وام‌های ۵۴ تا ۶۰ میلیونی": a range that a money noun marks as money, currency unsaid."""
+    bounds = _bounds(m, ctx)
+    return None if bounds is None else {"amount_min": bounds[0], "amount_max": bounds[1]}
+
+
+def _subunit_amount(m, ctx: MatchContext) -> tuple[float, str] | None:
+    """"۸۰ سنت" → (0.8, USD): the hundredth part of a currency (rules/lexicons/currency_subunit.yaml)."""
+    number = parse_number(m.group("subunit_number"), ctx.rules.lexicons)
+    currency = ctx.lexicon_value("currency_subunit", m.group("subunit"))
+    return None if number is None or currency is None else (number.value / 100, currency)
+
+
+@producer("money", "subunit")
+def subunit(m, ctx):
+    cents = _subunit_amount(m, ctx)
+    return None if cents is None else {"amount": cents[0], "currency": cents[1]}
+
+
+@producer("money", "with_subunit")
+def with_subunit(m, ctx):
+    """"۴۸ دلار و ۵۲ سنت" = 48.52 USD."""
+    number = parse_number(m.group("number"), ctx.rules.lexicons)
+    cents = _subunit_amount(m, ctx)
+    if number is None or cents is None or _currency(m, ctx) != cents[1]:
+        return None
+    return {"amount": number.value + cents[0], "currency": cents[1]}
+
+
+@producer("money", "implied")
+def implied(m, ctx):
+    """"وام ۱۱۰ میلیونی": an amount that a money noun marks as money, in a currency left unsaid."""
+    number = parse_number(m.group("number"), ctx.rules.lexicons)
+    return None if number is None else {"amount": number.value}
 
 
 @producer("money", "vague")

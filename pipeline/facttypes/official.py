@@ -1,0 +1,433 @@
+"""Officials: who holds which office of which country, one canonical name per person.
+
+The producers read one match each (an office beside a name, a registry name, or any name-like
+word); :func:`fold_people` then reads the whole article: it gathers the mentions of each person
+(a later surname, `آقای رئیسی`, a spelling variant like `توقایف`) and gives every mention the
+person's canonical name (the fullest the article gives, or the registry's), office and country.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from pipeline.evaluate import name_key
+from pipeline.facttypes import MatchContext, finalizer, producer
+
+WORD = re.compile(r"[^\s«»،,:]+")
+WORD_BEFORE = re.compile("([\u0621-\u06cc\u200c]+)[^\\S\n]+$")
+PLURAL = re.compile("(?:\u200cها|\u200c?های|\u200c?هایی)$")
+
+
+@lru_cache(maxsize=1)
+def word_frequencies() -> dict[str, int]:
+    """hazm's word list with corpus frequencies: a frequent word is an ordinary word."""
+    from hazm.utils import words_list
+
+    return {word: freq for word, freq, _ in words_list()}
+
+
+def _options(ctx: MatchContext) -> dict:
+    for rule in ctx.rules.for_type("official"):
+        if rule.options:
+            return rule.options
+    return {}
+
+
+def _frequency_at_least(word: str, option: str, ctx: MatchContext) -> bool:
+    return word_frequencies().get(word, 0) >= _options(ctx)[option]
+
+
+def _is_common(word: str, ctx: MatchContext) -> bool:
+    return _frequency_at_least(word, "common_word_frequency", ctx)
+
+
+def _is_frequent_inside(word: str, ctx: MatchContext) -> bool:
+    """Too frequent a word to stand inside a name (`تمام`, `وارد`), unless a name or `بن`/`آل`."""
+    if _is_given_name(word, ctx) or ctx.lexicon_value("name_particle", word):
+        return False
+    return _frequency_at_least(word, "common_inner_word_frequency", ctx)
+
+
+@lru_cache(maxsize=1)
+def past_stems() -> frozenset[str]:
+    """Past stems of hazm's verb list (`خواست` of `خواستند`)."""
+    from hazm.utils import verbs_list
+
+    return frozenset(verb.split("#")[0] for verb in verbs_list() if verb.split("#")[0])
+
+
+def _is_verb(word: str, ctx: MatchContext) -> bool:
+    endings = _options(ctx).get("verb_endings", [])
+    return any(word.endswith(e) and word[: len(word) - len(e)] in past_stems() for e in endings)
+
+
+def _is_given_name(word: str, ctx: MatchContext) -> bool:
+    return ctx.lexicon_value("given_name", word) is not None
+
+
+def _is_ordinary_word(word: str, ctx: MatchContext) -> bool:
+    """A word of hazm's word list that is neither a given name nor an honorific."""
+    known = word in word_frequencies()
+    return known and not _is_given_name(word, ctx) and not ctx.lexicon_value("honorific", word)
+
+
+def _words(m: re.Match, group: str) -> list[tuple[int, int, str]]:
+    base = m.start(group)
+    return [(base + w.start(), base + w.end(), w.group()) for w in WORD.finditer(m.group(group))]
+
+
+def _split_honorifics(words, ctx: MatchContext):
+    """Leading honorifics (one to three words: `حجت الاسلام والمسلمین`) and the name after them."""
+    honorifics, i = [], 0
+    while i < len(words):
+        for n in (3, 2, 1):
+            phrase = " ".join(w for _, _, w in words[i : i + n])
+            kind = ctx.lexicon_value("honorific", phrase) if i + n <= len(words) else None
+            if kind:
+                honorifics.append((words[i][0], words[i + n - 1][1], phrase, kind))
+                i += n
+                break
+        else:
+            break
+    return honorifics, words[i:]
+
+
+def _name_value(honorifics, core) -> str:
+    """The name as the person is called: kept honorifics (`شیخ`, `سردار`) and the name words."""
+    return " ".join([h[2] for h in honorifics if h[3] == "keep"] + [w for _, _, w in core])
+
+
+def _from_name_start(words, ctx: MatchContext):
+    """The words from the first given name or honorific on (`ماجرای علیرضا ...`), or, with
+    neither, after the leading words of the word list (`داماد ...`)."""
+    starts = [i for i, (_, _, w) in enumerate(words) if _is_given_name(w, ctx) or ctx.lexicon_value("honorific", w)]
+    if starts:
+        return words[starts[0] :]
+    while words and _is_ordinary_word(words[0][2], ctx):
+        words = words[1:]
+    return words
+
+
+def _looks_like_name(core, honorifics, quoted: bool, ctx: MatchContext) -> bool:
+    """Words that can be a person's name: it starts with a given name, an honorific or a quote,
+    or with a word unknown to the word list (a foreign surname: `توکایف`); no word inside is very
+    frequent or a plural; longer than four words only with `بن`/`آل`."""
+    words = [w for _, _, w in core]
+    if any(PLURAL.search(w) for w in words):
+        return False
+    first = words[0]
+    if len(words) == 1 and _is_given_name(first, ctx):
+        return False  # `وزیر ... حمید`: a given name alone is a name cut short
+    vouched = bool(honorifics) or quoted or _is_given_name(first, ctx)
+    if not vouched and (len(name_key(first)) < 3 or first in word_frequencies() or _is_verb(first, ctx)):
+        return False
+    if any(_is_frequent_inside(w, ctx) for w in words[1:]):
+        return False
+    return len(words) <= 4 or any(ctx.lexicon_value("name_particle", w) for w in words)
+
+
+def _office(m: re.Match, ctx: MatchContext) -> tuple[str | None, bool]:
+    surface = m.group("title")
+    title = ctx.lexicon_value("official_title", surface)
+    if not title:
+        return ctx.lexicon_value("ruler_title", surface), True
+    complement = m.groupdict().get("complement")
+    return (f"{title} {complement.strip()}" if complement else title), False
+
+
+def _named_official(m: re.Match, ctx: MatchContext, name_first: bool):
+    """The values of an office-beside-a-name match, or None when the words are not a name."""
+    words = _words(m, "span")
+    if name_first:  # `در پی سفر مسعود پزشکیان رئیس‌جمهور`: the run may start with other words
+        words = _from_name_start(words, ctx)
+    honorifics, core = _split_honorifics(words, ctx)
+    if not name_first:  # `شهباز شریف وارد اسلام‌آباد شد`: a very frequent word ends the name
+        ends = [i for i, (_, _, w) in enumerate(core) if i and _is_frequent_inside(w, ctx)]
+        core = core[: ends[0]] if ends else core
+    if not core:
+        return None
+    title, ruler = _office(m, ctx)
+    country_surface = m.group("country")
+    if not _looks_like_name(core, honorifics, m.group("quote") is not None, ctx):
+        return None
+    vouched = honorifics or m.group("quote") or _is_given_name(core[0][2], ctx)
+    if not (vouched or country_surface):
+        return None  # `رئیس سنای پارلمان`, `فرهنگی معاون`: an office's complement or a phrase
+    if not name_first and not vouched and not re.search("[،,:]", ctx.text[m.end("title") : m.start("span")]):
+        return None  # `رئیس‌جمهور آمریکا هیجانی و ...`: an unknown word after an office is no name
+    if not name_first and not country_surface and title in _options(ctx).get("dependent_titles", []):
+        if not re.search("[،,:«]", ctx.text[m.end("title") : m.start("span")]):
+            return None  # `مشاور دونالد ترامپ`: the name is whose adviser, not the adviser
+    country = ctx.lexicon_value("country", country_surface) if country_surface else None
+    anaphor = m.start("country") if country_surface and country is None else None
+    if ruler and country is None and anaphor is None:
+        return None  # `امیر حاتمی`, `شاه سلطان حسین`: a given name or history, not an office
+    start = (honorifics[0][0] if honorifics else core[0][0]) if name_first else m.start("span")
+    end = core[-1][1]
+    return {
+        "name": _name_value(honorifics, core),
+        "title": title,
+        "country": country,
+        "_core": [w for _, _, w in core],
+        "_span": (start, end),
+        "_anaphor_at": anaphor,
+        "_ruler": ruler,
+    }
+
+
+@producer("official", "title_name")
+def title_name(m, ctx):
+    """`رئیس‌جمهور روسیه ولادیمیر پوتین`, `رئیس جمهور این کشور آقای توکایف`."""
+    return _named_official(m, ctx, name_first=False)
+
+
+@producer("official", "name_title")
+def name_title(m, ctx):
+    """`مسعود پزشکیان، رئیس‌جمهور`, `«مائولن آشیمبایف» رئیس سنای پارلمان قزاقستان`."""
+    return _named_official(m, ctx, name_first=True)
+
+
+def _registry_entry(canonical: str, ctx: MatchContext) -> dict:
+    return {
+        "name": canonical,
+        "title": ctx.lexicon_value("official_registry_title", canonical),
+        "country": ctx.lexicon_value("official_registry_country", canonical),
+        "_registry": canonical,
+    }
+
+
+def _given_name_before(m: re.Match, ctx: MatchContext) -> str | None:
+    """The word right before the match when it looks like another given name: a known one
+    (`حسن` of `حسن قالیباف اصل`) or an uncommon word that is no function word (`هابیل علی‌اف`)."""
+    before = WORD_BEFORE.search(ctx.text, max(0, m.start() - 40), m.start())
+    word = before.group(1) if before else None
+    if not word or _is_given_name(word, ctx):
+        return word
+    lexicons = ("name_stop", "name_stop_noun", "honorific", "official_title", "ruler_title", "country")
+    if _is_common(word, ctx) or len(name_key(word)) < 3 or any(ctx.lexicon_value(x, word) for x in lexicons):
+        return None
+    return word
+
+
+@producer("official", "registry")
+def registry(m, ctx):
+    """A name of rules/lexicons/official_registry.yaml, with the office the registry gives."""
+    honorifics, core = _split_honorifics(_words(m, "span"), ctx)
+    canonical = ctx.lexicon_value("official_registry", " ".join(w for _, _, w in core)) if core else None
+    if not canonical or _given_name_before(m, ctx):
+        return None  # `حسن قالیباف اصل` is not محمدباقر قالیباف
+    return _registry_entry(canonical, ctx) | {"_core": canonical.split()}
+
+
+@producer("official", "mention")
+def mention(m, ctx):
+    """Any name-like word: kept by :func:`fold_people` only when it names a person found."""
+    honorifics, core = _split_honorifics(_words(m, "span"), ctx)
+    if len(core) != 1:
+        return None
+    return {"_mention": core[0][2], "_given_name_before": _given_name_before(m, ctx)}
+
+
+def _skeleton(key: str, ctx: MatchContext) -> str:
+    variants = ctx.rules.lexicon("letter_variant").values
+    return "".join(variants.get(ch, ch) for ch in key)
+
+
+def same_word(a: str, b: str, ctx: MatchContext) -> bool:
+    """One name word in two spellings: equal keys, or (for longer words) one letter added,
+    dropped or swapped for its variant (`توکایف`/`توقایف`, `تمیم`/`تیمیم`), keeping the first
+    letter and the last two (`سنای` is not `سنایی`)."""
+    ka, kb = name_key(a), name_key(b)
+    if ka == kb:
+        return True
+    if min(len(ka), len(kb)) < 4 or ka[0] != kb[0] or ka[-2:] != kb[-2:] or not _one_edit(ka, kb):
+        return False
+    return _skeleton(ka, ctx) == _skeleton(kb, ctx)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    if len(a) > len(b):
+        a, b = b, a
+    if len(b) - len(a) > 1:
+        return False
+    i = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), len(a))
+    return a[i + (len(a) == len(b)) :] == b[i + 1 :]
+
+
+def same_name(short: list[str], long: list[str], ctx: MatchContext) -> bool:
+    """`short` names the person `long` names: it is a suffix of it (`پزشکیان` of
+    `مسعود پزشکیان`), or both read the same with spaces removed (`بردی محمد اف`)."""
+    if len(short) > len(long):
+        short, long = long, short
+    if all(same_word(a, b, ctx) for a, b in zip(reversed(short), reversed(long))):
+        return True
+    return same_word("".join(short), "".join(long), ctx)
+
+
+def _titles_agree(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return True
+    ka, kb = name_key(a), name_key(b)
+    return ka in kb or kb in ka
+
+
+@dataclass
+class Person:
+    core: list[str]
+    name: str
+    title: str | None = None
+    country: str | None = None
+    ruler: bool = False
+    registry: str | None = None
+    office_in_text: bool = False  # named beside an office in this article, not only by the registry
+    mentions: list = field(default_factory=list)
+
+    def take(self, cand) -> None:
+        """Add a mention; a fuller name becomes the person's name."""
+        v = cand.values
+        self.mentions.append(cand)
+        if len(v.get("_core", [])) > len(self.core) and not v.get("_registry"):
+            self.core, self.name = v["_core"], v["name"]
+        self.registry = self.registry or v.get("_registry")
+        if v.get("_registry"):
+            self.title = self.title or v.get("title")
+            self.country = self.country or v.get("country")
+        else:  # the article's own words about the office win over the registry's
+            self.office_in_text = True
+            self.title = v.get("title") or self.title
+            self.country = v.get("country") or self.country
+            self.ruler = self.ruler or bool(v.get("_ruler"))
+
+
+def _last_country(ctx: MatchContext, before: int) -> str | None:
+    """The country named last before ``before``: what `این کشور` refers to."""
+    pattern = _lexicon_regex(ctx.rules.lexicon("country").regex)
+    found = None
+    for m in pattern.finditer(ctx.text, 0, before):
+        found = m.group()
+    return ctx.lexicon_value("country", found) if found else None
+
+
+@lru_cache(maxsize=8)
+def _lexicon_regex(regex: str) -> re.Pattern:
+    """A lexicon's regex that also ends at a word's end."""
+    return re.compile(regex + r"(?![\w\u200c])")
+
+
+def _find_person(people: list[Person], core: list[str], title, registry_name, ctx) -> Person | None:
+    for person in reversed(people):  # the person named most recently
+        if registry_name and person.registry == registry_name:
+            return person
+        if same_name(core, person.core, ctx) and _titles_agree(title, person.title):
+            return person
+    return None
+
+
+def _registry_name(person: Person, ctx: MatchContext) -> str | None:
+    """The registry person whose name this one's is (spelling variants allowed), if the
+    registry gives them the same office: `تیمیم بن حمد آل ثانی`, `رئیسی` as president."""
+    lexicon = ctx.rules.lexicon("official_registry")
+    for form in lexicon.forms:
+        canonical = lexicon.value(form)
+        office = ctx.lexicon_value("official_registry_title", canonical)
+        if same_name(person.core, form.split(), ctx) and _titles_agree(person.title, office):
+            return canonical
+    return None
+
+
+def _bare_word_names(word: str, name_word: str, ctx: MatchContext) -> bool:
+    """A word standing alone names ``name_word``: the same word, or a spelling variant that is
+    not itself a word of the language (`توقایف` yes, `توقیف` no)."""
+    if name_key(word) == name_key(name_word):
+        return True
+    return word not in word_frequencies() and same_word(word, name_word, ctx)
+
+
+def _names_surname(word: str, person: Person, ctx: MatchContext, given: str | None) -> bool:
+    """``word`` is the person's surname, and the given name before it (if any) is theirs
+    (`هیلاری کلینتون` is not `بیل کلینتون`)."""
+    surname = person.core[-1]
+    if given and not any(same_word(given, w, ctx) for w in person.core[:-1]):
+        return False
+    return len(name_key(surname)) >= 3 and _bare_word_names(word, surname, ctx)
+
+
+def _registry_word(word: str, ctx: MatchContext) -> str | None:
+    """The registry person a one-word mention names, allowing for a swapped letter
+    (`توقایف`) but not an added one (`پزشکان` is not `پزشکیان`)."""
+    lexicon = ctx.rules.lexicon("official_registry")
+    for form in lexicon.forms:
+        if " " in form.strip() or len(name_key(form)) != len(name_key(word)):
+            continue
+        if _bare_word_names(word, form, ctx):
+            return lexicon.value(form)
+    return None
+
+
+def _home_country(person: Person, ctx: MatchContext) -> str | None:
+    """The writer's own country for an office named without one (`مسعود پزشکیان، رئیس‌جمهور`),
+    unless the office is a ruler's or the given name is foreign (`جیمز کومی رئیس ...`)."""
+    options = _options(ctx)
+    origin = ctx.lexicon_value("given_name", person.core[0])
+    if person.ruler or (origin and origin not in options.get("home_given_names", [])):
+        return None
+    return options.get("home_country")
+
+
+def _office_named(title: str | None, ctx: MatchContext) -> bool:
+    """The article names the office ``title`` somewhere (`رئیس جمهور قزاقستان ...`)."""
+    lexicon = ctx.rules.lexicon("official_title")
+    pattern = _lexicon_regex(lexicon.regex)
+    return any(lexicon.value(m.group()) == title for m in pattern.finditer(ctx.text))
+
+
+@finalizer("official")
+def fold_people(candidates: list, ctx: MatchContext) -> list:
+    """One person per name in the article: every mention gets the person's canonical name,
+    office and country; name-like words that name nobody found are dropped."""
+    from pipeline.match import resolve_overlaps
+
+    for cand in candidates:
+        if "_span" in cand.values:
+            cand.start, cand.end = cand.values["_span"]
+        if cand.values.get("_anaphor_at") is not None:
+            cand.values["country"] = _last_country(ctx, cand.values["_anaphor_at"])
+    named = resolve_overlaps([c for c in candidates if "_mention" not in c.values])
+    people: list[Person] = []
+    for cand in named:
+        v = cand.values
+        person = _find_person(people, v["_core"], v.get("title"), v.get("_registry"), ctx)
+        if person is None:
+            person = Person(core=v["_core"], name=v["name"])
+            people.append(person)
+        person.take(cand)
+    taken = [(c.start, c.end) for c in named]
+    for cand in candidates:
+        word = cand.values.get("_mention")
+        if word is None or any(s < cand.end and cand.start < e for s, e in taken):
+            continue
+        if _is_common(word, ctx):
+            continue  # `صدر`, `توقف`: an ordinary word, however like a surname it looks
+        given = cand.values["_given_name_before"]
+        person = next((p for p in reversed(people) if _names_surname(word, p, ctx, given)), None)
+        if person is None and not given and (canonical := _registry_word(word, ctx)):
+            person = next((p for p in people if p.registry == canonical), None)
+            if person is None:
+                entry = _registry_entry(canonical, ctx)
+                person = Person(core=canonical.split(), name=canonical, registry=canonical,
+                                title=entry["title"], country=entry["country"])
+                people.append(person)
+        if person is not None:
+            person.mentions.append(cand)
+    facts = []
+    for person in people:
+        if not person.office_in_text and not _office_named(person.title, ctx):
+            continue  # a registry name in an article that never names the office: maybe another time
+        name = person.registry or _registry_name(person, ctx) or person.name
+        country = person.country or _home_country(person, ctx)
+        for cand in person.mentions:
+            cand.values = {"name": name, "title": person.title, "country": country}
+            facts.append(cand)
+    return facts

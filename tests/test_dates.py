@@ -1,0 +1,132 @@
+"""Dates: calendar arithmetic, which calendar a year belongs to, and dates anchored on the dateline."""
+
+import datetime as dt
+
+import pytest
+
+from pipeline.calendars import calendar_interval, century_interval, decade_interval, from_gregorian, shift_month
+from pipeline.evaluate import evaluate
+from pipeline.run import extract_text
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    "calendar,parts,expected",
+    [
+        ("jalali", (1399,), (D(2020, 3, 20), D(2021, 3, 20))),  # a leap year: 30 Esfand
+        ("jalali", (1400,), (D(2021, 3, 21), D(2022, 3, 20))),
+        ("jalali", (1402, 12), (D(2024, 2, 20), D(2024, 3, 19))),  # Esfand of a common year
+        ("jalali", (1403, 12), (D(2025, 2, 19), D(2025, 3, 20))),
+        ("jalali", (1403, 5, 9), (D(2024, 7, 30), D(2024, 7, 30))),
+        ("hijri", (1435, 7, 13), (D(2014, 5, 13), D(2014, 5, 13))),
+        ("hijri", (1445, 9), (D(2024, 3, 11), D(2024, 4, 9))),
+        ("gregorian", (2024, 2), (D(2024, 2, 1), D(2024, 2, 29))),
+    ],
+)
+def test_calendar_intervals(calendar, parts, expected):
+    assert calendar_interval(calendar, *parts) == expected
+
+
+def test_dates_that_do_not_exist_raise():
+    with pytest.raises(ValueError):
+        calendar_interval("jalali", 1402, 12, 30)
+    with pytest.raises(ValueError):
+        calendar_interval("hijri", 1445, 13)
+
+
+def test_decades_centuries_and_months():
+    assert decade_interval("jalali", 1390) == (D(2011, 3, 21), D(2021, 3, 20))
+    assert century_interval("gregorian", 18) == (D(1701, 1, 1), D(1800, 12, 31))
+    assert shift_month(1403, 1, -1) == (1402, 12)
+    assert from_gregorian("jalali", D(2024, 7, 30)) == (1403, 5, 9)
+
+
+def _dates(text: str) -> list[tuple]:
+    facts = extract_text(text)
+    facts = facts[facts.fact_type == "date"]
+    return [(f.text, f.rule_id, str(f.date_start), str(f.date_end), f.calendar, f.precision) for f in facts.itertuples()]
+
+
+def _values(text: str) -> dict[str, tuple]:
+    return {text: (start, end, calendar) for text, _, start, end, calendar, _ in _dates(text)}
+
+
+@pytest.mark.parametrize(
+    "text,span,expected",
+    [
+        ("سال ۱۴۰۰ رشد کرد", "سال ۱۴۰۰", ("2021-03-21", "2022-03-20", "jalali")),
+        ("سال ۲۰۲۰ رشد کرد", "سال ۲۰۲۰", ("2020-01-01", "2020-12-31", "gregorian")),
+        ("سال 88 رخ داد", "سال 88", ("2009-03-21", "2010-03-20", "jalali")),
+        ("سال 1438 هجری قمری", "سال 1438 هجری قمری", ("2016-10-03", "2017-09-21", "hijri")),
+        ("در 2020 میلادی", "2020 میلادی", ("2020-01-01", "2020-12-31", "gregorian")),
+        ("دهه ۹۰ میلادی", "دهه ۹۰ میلادی", ("1990-01-01", "1999-12-31", "gregorian")),
+    ],
+)
+def test_the_calendar_of_a_year_is_decided_by_rules(text, span, expected):
+    assert _values(text)[span] == expected
+
+
+DATELINE = "تاریخ : 1403,سه شنبه 09 مرداد17:07\n"
+
+
+@pytest.mark.parametrize(
+    "body,span,expected",
+    [
+        ("مسعود پزشکیان صبح امروز سهشنبه گفت", "صبح امروز سهشنبه", ("2024-07-30", "2024-07-30", "jalali")),
+        ("دیروز اعلام شد", "دیروز", ("2024-07-29", "2024-07-29", "jalali")),
+        ("سال گذشته رشد کرد", "سال گذشته", ("2023-03-21", "2024-03-19", "jalali")),
+        ("ماه گذشته رشد کرد", "ماه گذشته", ("2024-06-21", "2024-07-21", "jalali")),
+        ("در ۲۵ تیر گفت", "۲۵ تیر", ("2024-07-15", "2024-07-15", "jalali")),
+        ("در ۲۵ اسفند گفت", "۲۵ اسفند", ("2024-03-15", "2024-03-15", "jalali")),  # nearest: the one before
+        ("در ۱۰ فروردین آینده", "۱۰ فروردین آینده", ("2025-03-30", "2025-03-30", "jalali")),
+        ("۲۸ تیر گذشته", "۲۸ تیر گذشته", ("2024-07-18", "2024-07-18", "jalali")),
+        ("در ۱۰ ژوئیه گفت", "۱۰ ژوئیه", ("2024-07-10", "2024-07-10", "gregorian")),
+        ("در اسفند ماه", "اسفند ماه", ("2024-02-20", "2024-03-19", "jalali")),  # nearest: 4 months back
+        ("۱۲ بهمن سال گذشته", "۱۲ بهمن سال گذشته", ("2024-02-01", "2024-02-01", "jalali")),
+    ],
+)
+def test_dates_anchored_on_the_dateline(body, span, expected):
+    assert _values(DATELINE + body)[span] == expected
+
+
+def test_relative_and_yearless_dates_stay_open_without_a_dateline():
+    found = {text: (rule, start, end, precision) for text, rule, start, end, _, precision in _dates("دیروز و ۹ مرداد و سال گذشته")}
+    assert found == {
+        "دیروز": ("date.relative.day", "None", "None", "day"),
+        "۹ مرداد": ("date.anchored.day_month", "None", "None", "day"),
+        "سال گذشته": ("date.relative.period", "None", "None", "year"),
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "صادرات ۳۱۰.۸ میلیون دلار بود",
+        "به گزارش خبرنگار مهر مسعود پزشکیان",
+        "او این کار را میکند و می‌کند",
+        "در ۳۰ سال گذشته",
+        "دو دهه اخیر",
+        "در بررسی ۲۰ ساله تجارت",
+        "نسبت به مدت مشابه سال قبل",
+        "امروز نیز مرزهای سیاسی نتوانسته",
+        "ساعت 17:07",
+    ],
+)
+def test_not_dates(text):
+    assert _dates(text) == []
+
+
+def test_seed_dates_match_the_gold(seed_facts, seed_gold):
+    dates = [g for g in seed_gold if g["type"] == "date"]
+    result = evaluate(dates, seed_facts[seed_facts.fact_type == "date"])
+    assert result["scores"]["date"]["strict_f1"] >= 0.95
+
+
+def test_clock_times_go_to_the_time_column():
+    from pipeline.ingest import read_header
+
+    assert read_header("تاریخ : 1403,سه شنبه 09 مرداد17:07\nکد خبر : 663611")["dateline_time"] == "17:07"
+    facts = extract_text("تعداد بازدید : 7 ارسال : ساعت 7 : 08 ب . ظ\nمصاحبه سه‌شنبه 2 آذر 1395 ساعت 7 : 08 ب . ظ")
+    date = facts[facts.fact_type == "date"].iloc[0]
+    assert (date.text, date.time) == ("سه‌شنبه 2 آذر 1395", "19:08")

@@ -1,0 +1,126 @@
+"""Named officials: seed scores with and without the registry, mention folding, spelling variants."""
+
+import shutil
+
+import pytest
+
+from pipeline.evaluate import evaluate
+from pipeline.facttypes.official import same_name, same_word
+from pipeline.facttypes import MatchContext
+from pipeline.rules import RULES_DIR, default_rules, load_rules
+from pipeline.run import extract_tables, extract_text, run_pipeline
+
+from conftest import ROOT
+
+
+def _officials(text: str, rules=None):
+    facts = extract_text(text, rules=rules)
+    return facts[facts.fact_type == "official"][["text", "name", "title", "country"]].to_dict("records")
+
+
+def test_seed_officials_reach_strict_f1(seed_facts, seed_gold):
+    score = evaluate(seed_gold, seed_facts)["scores"]["official"]
+    assert score["strict_f1"] >= 0.95, score
+
+
+@pytest.fixture(scope="module")
+def rules_without_registry(tmp_path_factory):
+    rules_dir = tmp_path_factory.mktemp("rules") / "rules"
+    shutil.copytree(RULES_DIR, rules_dir)
+    (rules_dir / "lexicons" / "official_registry.yaml").write_text("entries: {}\n", encoding="utf-8")
+    return load_rules(rules_dir)
+
+
+def test_seed_officials_do_not_depend_on_the_registry(rules_without_registry, seed_gold, tmp_path):
+    run_pipeline(ROOT / "seeds", tmp_path, rules_without_registry)
+    import pandas as pd
+
+    facts = pd.read_parquet(tmp_path / "facts.parquet")
+    score = evaluate(seed_gold, facts)["scores"]["official"]
+    assert score["strict_f1"] >= 0.85, score
+
+
+def test_a_person_never_seen_before_is_found_beside_an_office(rules_without_registry):
+    found = _officials("رئیس‌جمهور روسیه ولادیمیر پوتین روز دوشنبه وارد تهران شد.", rules_without_registry)
+    assert found == [{"text": "ولادیمیر پوتین", "name": "ولادیمیر پوتین", "title": "رئیس‌جمهور", "country": "روسیه"}]
+
+
+def test_later_mentions_fold_into_the_full_name_and_keep_their_offsets():
+    text = (
+        "سفری که جاپاروف رئیس‌جمهور قرقیزستان به تهران داشت مهم بود. "
+        "صدیر جاپاروف رئیس‌جمهور قرقیزستان گفت روابط خوب است. آقای جاپاروف افزود که همکاری ادامه دارد."
+    )
+    facts = extract_text(text)
+    people = facts[facts.fact_type == "official"]
+    assert set(people.name) == {"صدیر جاپاروف"}
+    assert list(people.text) == ["جاپاروف", "صدیر جاپاروف", "آقای جاپاروف"]
+    assert all(text[r.start : r.end] == r.text for r in people.itertuples())
+
+
+def test_spelling_variants_fold_into_one_person():
+    text = "وزیر خارجه قزاقستان مراد نورتلیو به تهران آمد. نورتلئو گفت روابط خوب است."
+    assert {f["name"] for f in _officials(text)} == {"مراد نورتلیو"}
+
+
+@pytest.mark.parametrize(
+    "a,b,same",
+    [
+        ("توکایف", "توقایف", True),
+        ("تمیم", "تیمیم", True),
+        ("رحمان", "رحمانی", False),
+        ("مکرون", "مقارن", False),
+        ("توکایف", "توقیف", False),
+    ],
+)
+def test_same_word(a, b, same):
+    ctx = MatchContext(rules=default_rules())
+    assert same_word(a, b, ctx) is same
+
+
+def test_a_name_written_apart_is_the_same_name():
+    ctx = MatchContext(rules=default_rules())
+    assert same_name(["بردی", "محمد", "اف"], ["بردی", "محمداف"], ctx)
+    assert same_name(["پزشکیان"], ["مسعود", "پزشکیان"], ctx)
+    assert not same_name(["سردار", "بردی", "محمداف"], ["قربانقلی", "بردی", "محمداف"], ctx)
+
+
+def test_a_verb_after_an_office_is_not_a_name():
+    text = "رهبران قبایل از حیدر عبادی، نخست‌وزیر این کشور خواستند تا فرمانده را برکنار کند."
+    assert [(f["name"], f["title"]) for f in _officials(text)] == [("حیدر عبادی", "نخست‌وزیر")]
+
+
+def test_an_office_complement_does_not_swallow_the_next_person():
+    text = "مصطفی کواکبیان نماینده تهران و مصطفی تاج‌زاده در این مراسم حضور دارند."
+    assert [f["name"] for f in _officials(text)] == ["مصطفی کواکبیان"]
+
+
+def test_a_surname_after_another_first_name_is_another_person():
+    text = "حیدر علی‌اف رئیس‌جمهور آذربایجان به تهران آمد. هابیل علی‌اف خواننده آذری نیز آمد."
+    assert [f["text"] for f in _officials(text)] == ["حیدر علی‌اف"]
+
+
+def test_this_country_is_the_country_named_last():
+    text = "سفر بعدی به ترکمنستان است که با دعوت رسمی رئیسجمهور محترم این کشور، بردی محمداف، انجام می‌گیرد."
+    (found,) = _officials(text)
+    assert (found["text"], found["title"], found["country"]) == ("بردی محمداف", "رئیس‌جمهور", "ترکمنستان")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "آثار ابوعلی ابراهیم قوناکول با فردوسی، حافظ و سعدی آشنایی داشته است.",
+        "مولانا و سعدی و خیام در فرهنگ مردم منطقه جایگاه ویژه‌ای دارند.",
+        "ابن سینا و ابونصر فارابی از دانشمندان بزرگ بودند.",
+        "با نخست‌وزیر پاکستان، رئیس‌جمهور عراق و نخست‌وزیر میانمار گفت‌وگو کردیم.",
+        "رئیس جمهور قزاقستان تأکید کرد که ایران شریکی قابل اعتماد است.",
+    ],
+)
+def test_poets_scholars_and_unnamed_offices_are_not_officials(text):
+    assert _officials(text) == []
+
+
+def test_every_mention_of_the_seed_run_names_its_person(seed_facts):
+    officials = seed_facts[seed_facts.fact_type == "official"]
+    assert officials.name.notna().all() and officials.title.notna().all()
+    raw = {p.stem: p.read_text(encoding="utf-8") for p in (ROOT / "seeds").glob("*.txt")}
+    assert all(raw[r.doc_id][r.start : r.end] == r.text for r in officials.itertuples())

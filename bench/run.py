@@ -87,8 +87,9 @@ def run_whole(corpus: Path, workers: int, extra: list[str]) -> dict:
 def run_stages(corpus: Path, n_articles: int) -> tuple[list[tuple[str, float]], Any, int]:
     """Seconds of each stage over the first ``n_articles`` of the corpus, in this process;
     also the documents and the number of facts."""
-    from pipeline.factsheet import build_factsheet
+    from pipeline.factsheet import build_factsheet, combine_facts
     from pipeline.ingest import documents_frame, ingest_item, iter_inputs
+    from pipeline.link import link_facts
     from pipeline.match import match_documents
     from pipeline.normalize import normalize_documents
     from pipeline.rules import default_rules
@@ -110,7 +111,9 @@ def run_stages(corpus: Path, n_articles: int) -> tuple[list[tuple[str, float]], 
     normalized = timed("normalize", normalize_documents, documents)
     sentences = timed("sentences", split_documents, documents, normalized)
     typed = timed("match", match_documents, documents, normalized, sentences, rules)
-    timed("factsheet", build_factsheet, typed)
+    every_fact = combine_facts(typed)
+    links = timed("link", link_facts, every_fact, sentences, documents, rules)
+    timed("factsheet", build_factsheet, every_fact, links)
     tables = extract_tables(documents, rules)
     with tempfile.TemporaryDirectory(prefix="facts-bench-") as out:
         timed("write (every table, Parquet)", lambda: [write_part(n, t, Path(out), "bench") for n, t in tables.items()])

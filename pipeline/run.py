@@ -80,7 +80,7 @@ class RunSummary:
         not_ok = sum(self.not_ok.values())
         counts = ", ".join(f"{t} {n}" for t, n in sorted(self.facts.items()) if n)
         why = f" ({', '.join(f'{k} {v}' for k, v in sorted(self.not_ok.items()))})" if not_ok else ""
-        rate = f"; {self.documents / self.seconds:.0f} articles/s" if self.seconds else ""
+        rate = f"; {self.documents / self.seconds:.3g} articles/s" if self.seconds else ""
         skipped = f", {self.batches_skipped} of {self.batches_run + self.batches_skipped} batches unchanged" if self.batches_skipped else ""
         return (
             f"{self.documents} documents, {self.ok} ok, {not_ok} not processed{why}, "

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
 
-from pipeline.rules import RuleError
+from pipeline.ingest import DEFAULT_MAX_BYTES, InputError
+from pipeline.rules import RULES_DIR, RuleError
+from pipeline.run import CSV_MAX_ROWS, DEFAULT_BATCH_SIZE
 
 app = typer.Typer(
     help=(
@@ -33,34 +36,85 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-def _rules():
-    from pipeline.rules import default_rules
+def _rules(rules_dir: Path = RULES_DIR):
+    from pipeline.rules import default_rules, load_rules
 
     try:
-        return default_rules()
+        return default_rules() if rules_dir == RULES_DIR else load_rules(rules_dir)
     except RuleError as exc:
         _fail(f"the rules cannot be loaded: {exc}")
 
 
 @app.command()
 def run(
-    input_path: Path = typer.Argument(..., help="A folder of .txt articles (searched recursively) or one .txt file."),
+    input_path: Path = typer.Argument(
+        ..., help="A folder of .txt articles (searched recursively), one .txt file, or a JSONL/CSV/Parquet file with doc_id and text columns."
+    ),
     out: Path = OUT,
-    workers: int = typer.Option(1, "--workers", help="Processes to use (more than 1 is not yet parallel)."),
+    workers: int = typer.Option(None, "--workers", help="Worker processes (default: the number of cores)."),
+    batch_size: int = typer.Option(DEFAULT_BATCH_SIZE, "--batch-size", help="Articles per batch (one Parquet part per batch)."),
+    max_mb: float = typer.Option(DEFAULT_MAX_BYTES / 1e6, "--max-mb", help="Inputs larger than this are recorded as too_large."),
+    scheduler: str = typer.Option(None, "--scheduler", help="Run the batches on a Dask cluster, e.g. tcp://HOST:8786 (needs the dask extra)."),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 if any input is not ok (empty, undecodable, ...), not only on stage errors."),
+    rules_dir: Path = typer.Option(RULES_DIR, "--rules", help="The rules folder.", show_default=False),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar (on a terminal)."),
 ) -> None:
     """Run every stage on INPUT and write all tables plus facts.csv into --out.
 
-    Writes documents, normalized, sentences, facts_<type> and facts (.parquet) and facts.csv.
+    Tables are dataset folders DIR/<table>/ (one part per batch), plus DIR/facts.parquet.
+
+    Batches an earlier run in --out finished are not run again (resume, incremental).
+
+    Exit status: 0 done (unreadable inputs are in documents.parquet with a reason);
+    1 a stage failed on an article (errors.parquet), or with --strict an input was not ok;
+    2 nothing ran (broken rules, no input).
+
     Example: facts run seeds --out data/out
     """
+    import os
+
     from pipeline.run import run_pipeline
 
-    rules = _rules()
-    try:
-        summary = run_pipeline(input_path, out, rules)
-    except FileNotFoundError as exc:
-        _fail(str(exc))
-    typer.echo(f"{summary.line()}\nwrote {out}/facts.parquet and {out}/facts.csv")
+    rules = _rules(rules_dir)
+    with _progress_bar(progress) as advance:
+        try:
+            summary = run_pipeline(
+                input_path, out, rules, workers=workers or os.cpu_count() or 1, batch_size=batch_size,
+                max_bytes=int(max_mb * 1e6), scheduler=scheduler, rules_dir=rules_dir, on_batch=advance,
+            )
+        except (InputError, RuntimeError) as exc:
+            _fail(str(exc))
+        except KeyboardInterrupt:
+            typer.secho(f"interrupted: the finished batches are kept in {out}; the same command resumes", fg="red", err=True)
+            raise typer.Exit(130) from None
+    typer.echo(summary.line())
+    csv = f" and {out}/facts.csv" if summary.csv_written else f"; no facts.csv (over {CSV_MAX_ROWS:,} rows: open the Parquet)"
+    typer.echo(f"wrote {out}/facts.parquet (and the {out}/facts/ dataset){csv}")
+    if summary.failed:
+        typer.secho(f"{summary.errors} article(s) failed in a stage: see {out}/errors.parquet", fg="red", err=True)
+    if summary.failed or (strict and summary.not_ok):
+        raise typer.Exit(1)
+
+
+@contextmanager
+def _progress_bar(enabled: bool):
+    """A rich progress bar on stderr showing articles and articles/s; yields its advance function."""
+    import sys
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    columns = (TextColumn("articles"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"), TimeElapsedColumn())
+    with Progress(*columns, console=console, disable=not (enabled and sys.stderr.isatty())) as bar:
+        task = bar.add_task("run", total=None, rate="")
+
+        def advance(n: int) -> None:
+            bar.advance(task, n)
+            speed = bar.tasks[0].speed
+            bar.update(task, rate=f"{speed:.0f}/s" if speed else "")
+
+        yield advance
 
 
 @app.command()
@@ -74,7 +128,7 @@ def ingest(input_path: Path = typer.Argument(..., help="A folder of .txt article
 
     try:
         documents = ingest_stage(input_path, _rules())
-    except FileNotFoundError as exc:
+    except (InputError, FileNotFoundError) as exc:
         _fail(str(exc))
     typer.echo(f"wrote {write_table('documents', documents, out)} ({len(documents)} documents)")
 

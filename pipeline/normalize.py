@@ -17,6 +17,7 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from pipeline.rules import RULES_DIR, load_yaml
@@ -73,10 +74,16 @@ def fold_table() -> dict[int, str | None]:
     return {ord(src): (dst or None) for src, dst in folds.items()}
 
 
+DROPPED = np.uint32(0xFFFFFFFF)  # not a code point: marks a character that folding drops
+
+
 @lru_cache(maxsize=1)
-def _dropped_chars_re() -> re.Pattern:
-    dropped = [chr(code) for code, dst in fold_table().items() if dst is None]
-    return re.compile("[" + "".join(re.escape(ch) for ch in dropped) + "]+")
+def _fold_lookup() -> np.ndarray:
+    """The fold table as an array indexed by code point (folding a whole text is one lookup)."""
+    lookup = np.arange(0x110000, dtype=np.uint32)
+    for code, dst in fold_table().items():
+        lookup[code] = DROPPED if dst is None else ord(dst)
+    return lookup
 
 
 @dataclass(frozen=True)
@@ -102,15 +109,54 @@ class OffsetMap:
 
 
 def normalize_text(raw: str) -> tuple[str, OffsetMap]:
-    """Fold ``raw`` for matching; returns the folded text and its map back to ``raw``."""
-    shift_at: list[int] = []
-    shift_by: list[int] = []
-    dropped = 0
-    for m in _dropped_chars_re().finditer(raw):
-        dropped += m.end() - m.start()
-        shift_at.append(m.end() - dropped)
-        shift_by.append(dropped)
-    return raw.translate(fold_table()), OffsetMap(tuple(shift_at), tuple(shift_by))
+    """Fold ``raw`` for matching; returns the folded text and its map back to ``raw``.
+
+    Vectorized (numpy over the code points): folding costs little next to matching.
+    """
+    codes = np.frombuffer(raw.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    folded = _fold_lookup()[codes]
+    dropped = folded == DROPPED
+    if not dropped.any():
+        return folded.tobytes().decode("utf-32-le", "surrogatepass"), OffsetMap()
+    text = folded[~dropped].tobytes().decode("utf-32-le", "surrogatepass")
+    # a run of dropped characters ending at raw position e shifts every later offset by the
+    # number dropped so far; it starts at normalized position e - dropped
+    run_ends = np.flatnonzero(dropped & ~np.append(dropped[1:], False)) + 1
+    shift_by = np.cumsum(dropped)[run_ends - 1]
+    return text, OffsetMap(tuple((run_ends - shift_by).tolist()), tuple(shift_by.tolist()))
+
+
+MARKUP = re.compile(
+    r"<!--.*?(?:-->|$)"  # a comment (an unclosed one runs to the end)
+    r"|<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)"  # code and style sheets, with their content
+    r"|</?([A-Za-z][A-Za-z0-9:-]*)(?:\s[^<>]*)?/?>"  # a tag
+    r"|<![A-Za-z][^<>]*>"  # <!DOCTYPE ...>
+    r"|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});",  # an entity
+    re.S,
+)
+BLOCK_TAGS = {"p", "br", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "title", "section", "article", "header", "footer"}
+
+
+def mask_markup(raw: str) -> str:
+    """HTML saved as text: tags, comments, scripts and entities blanked to spaces, same length.
+
+    Blanking (instead of removing or decoding) keeps every offset valid, so markup can never
+    become a fact and facts inside the page still point at the raw text; a block tag's blank
+    starts with a line break so that paragraphs stay separate sentences.
+    """
+    if "<" not in raw and "&" not in raw:
+        return raw
+
+    def blank(m: re.Match) -> str:
+        spaces = re.sub(r"[^\n]", " ", m.group())
+        return "\n" + spaces[1:] if (m.group(2) or "").lower() in BLOCK_TAGS else spaces
+
+    return MARKUP.sub(blank, raw)
+
+
+def normalize_document(raw: str) -> tuple[str, OffsetMap]:
+    """An article's text for matching: markup blanked, then folded (see :func:`normalize_text`)."""
+    return normalize_text(mask_markup(raw))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -126,7 +172,7 @@ def normalize_documents(documents: pd.DataFrame) -> pd.DataFrame:
     for doc in documents.itertuples(index=False):
         if doc.status != "ok":
             continue
-        text, offsets = normalize_text(doc.text)
+        text, offsets = normalize_document(doc.text)
         rows.append(
             {
                 "doc_id": doc.doc_id,

@@ -1,68 +1,444 @@
-"""The stages chained: a folder of articles → every table, or one string → its facts."""
+"""The stages chained: an input (folder or table file) → every table, or one string → its facts.
+
+``facts run`` streams: inputs are cut into batches (about ``batch_size`` articles, with ends
+that depend on the articles, not on their positions), each batch runs every stage (in this
+process, in a pool of worker processes, or on a Dask cluster) and is written as one part per
+table, ``DIR/<table>/part-<name>.parquet``, named by a hash of the batch's articles (ids and
+content hashes) and of the rules version; a manifest (``DIR/_batches/part-<name>.json``) then
+marks it done. A batch already done is not run again, so an interrupted run resumes, a re-run
+after editing or adding articles redoes only their batches, and a rules change redoes
+everything. At the end the parts of batches no longer in the input are removed,
+``DIR/facts.parquet`` is merged from the parts (always) and so are the other
+``DIR/<table>.parquet`` for runs of at most ``SINGLE_FILE_MAX_DOCS`` articles; ``facts.csv`` is
+written while a spreadsheet can open it.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
 
 import pandas as pd
 
-from pipeline.factsheet import build_factsheet, combine_facts, review_frame, write_review_csv
-from pipeline.ingest import document_from_text, ingest
+from pipeline.factsheet import CSV_CONTEXT_COLUMNS, build_factsheet, combine_facts, review_frame
+from pipeline.ingest import DEFAULT_MAX_BYTES, InputItem, document_from_text, documents_frame, ingest_item, iter_inputs
 from pipeline.link import link_facts
-from pipeline.match import match_documents
-from pipeline.normalize import normalize_documents
-from pipeline.rules import RuleSet, default_rules
-from pipeline.schemas import write_table
-from pipeline.sentences import split_documents
+from pipeline.match import facts_by_type, match_document
+from pipeline.normalize import normalize_document
+from pipeline.rules import RULES_DIR, RuleSet, default_rules, load_rules
+from pipeline.schemas import MATCHED_TYPES, SCHEMAS, empty_frame, merge_parts, part_path, part_paths, remove_table, write_part
+from pipeline.sentences import sentence_rows
+
+DEFAULT_BATCH_SIZE = 500
+SINGLE_FILE_MAX_DOCS = 2_000  # larger runs keep their big tables (text) as datasets only
+CSV_MAX_ROWS = 1_000_000  # a spreadsheet opens at most 1,048,576 rows
+BATCH_TABLES = (
+    "documents", "normalized", "sentences", *(f"facts_{t}" for t in MATCHED_TYPES), "facts_links", "facts", "errors",
+)
+MANIFESTS = "_batches"
+PART_NAME_CHARS = 20  # of a batch's hash: its parts' file names
+CODE_DIR = Path(__file__).resolve().parent
+CODE_NOT_IN_TABLES = {"cli.py", "evaluate.py", "show.py", "review.py"}  # editing these does not change any table
 
 
 @dataclass
 class RunSummary:
-    documents: int
-    ok: int
-    failed: dict[str, int]
-    facts: dict[str, int]
+    documents: int = 0
+    ok: int = 0
+    not_ok: dict[str, int] = field(default_factory=dict)  # status → count (empty, undecodable, failed, ...)
+    errors: int = 0  # stage failures (rows of the errors table)
+    facts: dict[str, int] = field(default_factory=dict)
+    chars: int = 0
+    batches_run: int = 0
+    batches_skipped: int = 0
+    seconds: float = 0.0
+    csv_written: bool = True
+
+    def add(self, counts: dict[str, Any]) -> None:
+        self.documents += counts["documents"]
+        self.chars += counts["chars"]
+        self.errors += counts["errors"]
+        for status, n in counts["status"].items():
+            if status == "ok":
+                self.ok += n
+            else:
+                self.not_ok[status] = self.not_ok.get(status, 0) + n
+        for fact_type, n in counts["facts"].items():
+            self.facts[fact_type] = self.facts.get(fact_type, 0) + n
+
+    @property
+    def failed(self) -> bool:
+        """Did a stage fail on an article (a fault of the pipeline, not of the input)?"""
+        return self.errors > 0
 
     def line(self) -> str:
-        failed = sum(self.failed.values())
-        counts = ", ".join(f"{t} {n}" for t, n in self.facts.items() if n)
-        why = f" ({', '.join(f'{k} {v}' for k, v in self.failed.items())})" if failed else ""
-        return f"{self.documents} documents, {self.ok} ok, {failed} not readable{why}; facts: {counts or 'none'}"
+        not_ok = sum(self.not_ok.values())
+        counts = ", ".join(f"{t} {n}" for t, n in sorted(self.facts.items()) if n)
+        why = f" ({', '.join(f'{k} {v}' for k, v in sorted(self.not_ok.items()))})" if not_ok else ""
+        rate = f"; {self.documents / self.seconds:.3g} articles/s" if self.seconds else ""
+        skipped = f", {self.batches_skipped} of {self.batches_run + self.batches_skipped} batches unchanged" if self.batches_skipped else ""
+        return (
+            f"{self.documents} documents, {self.ok} ok, {not_ok} not processed{why}, "
+            f"{self.errors} stage errors; facts: {counts or 'none'}{rate}{skipped}"
+        )
 
 
 def extract_tables(documents: pd.DataFrame, rules: RuleSet) -> dict[str, pd.DataFrame]:
-    """documents → every later table (normalized, sentences, facts_<type>, facts_links, facts)."""
-    normalized = normalize_documents(documents)
-    sentences = split_documents(documents, normalized)
-    typed = match_documents(documents, normalized, sentences, rules)
-    facts = combine_facts(typed)
-    links = link_facts(facts, sentences, documents, rules)
-    tables = {"normalized": normalized, "sentences": sentences}
-    tables |= {f"facts_{t}": frame for t, frame in typed.items()}
-    tables |= {"facts_links": links, "facts": build_factsheet(facts, links)}
+    """documents → every later table, article by article.
+
+    An article on which a stage raises is listed in ``errors`` (stage, exception, message),
+    gets status ``failed`` in the returned ``documents``, and adds no rows to the later tables:
+    one bad article never stops the others.
+    """
+    documents = documents.copy()
+    normalized: list[dict] = []
+    sentences: list[dict] = []
+    facts: list[dict] = []
+    failures: dict[str, tuple[str, Exception]] = {}  # doc_id → (stage, exception)
+    for doc in documents.itertuples(index=False):
+        if doc.status != "ok":
+            continue
+        stage = "normalize"
+        try:
+            text, offsets = normalize_document(doc.text)
+            stage = "sentences"
+            doc_sentences = sentence_rows(doc.doc_id, doc.text, text, offsets)
+            stage = "match"
+            starts = [s["start"] for s in doc_sentences] or [0]
+            doc_facts = match_document(doc, text, offsets, starts, rules)
+        except Exception as exc:  # noqa: BLE001 - any fault of one article is recorded, not raised
+            failures[doc.doc_id] = (stage, exc)
+            continue
+        normalized.append({"doc_id": doc.doc_id, "text": text, "shift_at": list(offsets.shift_at), "shift_by": list(offsets.shift_by)})
+        sentences.extend(doc_sentences)
+        facts.extend(doc_facts)
+    tables = {
+        "normalized": pd.DataFrame(normalized, columns=SCHEMAS["normalized"].names),
+        "sentences": pd.DataFrame(sentences, columns=SCHEMAS["sentences"].names),
+    }
+    tables |= {f"facts_{t}": frame for t, frame in facts_by_type(facts).items()}
+    every_fact = combine_facts({t: tables[f"facts_{t}"] for t in MATCHED_TYPES})
+    readable = documents[documents.status == "ok"]  # unique doc_ids (a duplicate is not ok)
+    links, link_failures = _link_isolating_failures(every_fact, tables["sentences"], readable, rules)
+    failures |= {doc_id: ("link", exc) for doc_id, exc in link_failures.items()}
+    tables |= {"facts_links": links, "facts": build_factsheet(every_fact, links)}
+    if link_failures:  # drop the rows these articles got before linking failed
+        tables = {name: _without_documents(frame, link_failures) for name, frame in tables.items()}
+    return {"documents": _mark_failed(documents, failures)} | tables | {"errors": _errors_frame(failures)}
+
+
+def _link_isolating_failures(facts: pd.DataFrame, sentences: pd.DataFrame, documents: pd.DataFrame, rules: RuleSet) -> tuple[pd.DataFrame, dict[str, Exception]]:
+    """The links of a batch; if linking raises, each article is linked alone, so only the
+    faulty ones fail (linking works on whole tables, which is faster when nothing fails)."""
+    try:
+        return link_facts(facts, sentences, documents, rules), {}
+    except Exception:  # noqa: BLE001 - find the article(s) at fault below
+        pass
+    links, failures = [], {}
+    for doc_id, doc_facts in facts.groupby("doc_id"):
+        try:
+            links.append(link_facts(doc_facts, sentences[sentences.doc_id == doc_id], documents[documents.doc_id == doc_id], rules))
+        except Exception as exc:  # noqa: BLE001 - any fault of one article is recorded, not raised
+            failures[doc_id] = exc
+    return (pd.concat(links, ignore_index=True) if links else empty_frame("facts_links")), failures
+
+
+def _without_documents(frame: pd.DataFrame, doc_ids: Iterable[str]) -> pd.DataFrame:
+    doc_of_row = frame.doc_id if "doc_id" in frame else frame.fact_id.str.rsplit(":", n=2).str[0]
+    return frame[~doc_of_row.isin(list(doc_ids))].reset_index(drop=True)
+
+
+def _mark_failed(documents: pd.DataFrame, failures: dict[str, tuple[str, Exception]]) -> pd.DataFrame:
+    for doc_id, (stage, exc) in failures.items():
+        row = (documents.doc_id == doc_id) & (documents.status == "ok")
+        documents.loc[row, "status"] = "failed"
+        documents.loc[row, "reason"] = f"{stage} failed: {type(exc).__name__}: {str(exc) or repr(exc)}"
+    return documents
+
+
+def _errors_frame(failures: dict[str, tuple[str, Exception]]) -> pd.DataFrame:
+    rows = [
+        {"doc_id": doc_id, "stage": stage, "error": type(exc).__name__, "message": str(exc) or repr(exc)}
+        for doc_id, (stage, exc) in failures.items()
+    ]
+    return pd.DataFrame(rows, columns=SCHEMAS["errors"].names)
     return tables
-
-
-def run_pipeline(input_path: Path, out_dir: Path, rules: RuleSet | None = None) -> RunSummary:
-    """Every stage on ``input_path``; every table into ``out_dir`` plus the review CSV."""
-    rules = rules or default_rules()  # a broken rule file fails here, before any article is read
-    out_dir = Path(out_dir)
-    documents = ingest(input_path, rules)
-    tables = {"documents": documents} | extract_tables(documents, rules)
-    for name, frame in tables.items():
-        write_table(name, frame, out_dir)
-    write_review_csv(review_frame(tables["facts"], documents, tables["sentences"]), out_dir / "facts.csv")
-    status = documents.status.value_counts().to_dict()
-    return RunSummary(
-        documents=len(documents),
-        ok=status.pop("ok", 0),
-        failed=status,
-        facts=tables["facts"].fact_type.value_counts().to_dict(),
-    )
 
 
 def extract_text(text: str, doc_id: str = "doc", rules: RuleSet | None = None) -> pd.DataFrame:
     """The facts of one article given as a string (the ``facts`` table)."""
     rules = rules or default_rules()
     return extract_tables(document_from_text(doc_id, text, rules), rules)["facts"]
+
+
+def rules_version(rules_dir: Path = RULES_DIR) -> str:
+    """A hash of the rule files and of the code that computes the tables: when it changes,
+    every batch re-runs."""
+    digest = hashlib.sha256()
+    code = [p for p in sorted(CODE_DIR.rglob("*.py")) if p.name not in CODE_NOT_IN_TABLES]
+    files = sorted(Path(rules_dir).rglob("*.yaml")) + code
+    for path in files:
+        digest.update(str(path.name).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@dataclass
+class BatchResult:
+    index: int  # position of the batch in the input (the order of the merged tables)
+    part: str  # the batch's name: its parts are DIR/<table>/part-<part>.parquet
+    counts: dict[str, Any]
+    skipped: bool = False  # done by an earlier run (same articles, same rules): nothing to write
+    tables: dict[str, pd.DataFrame] | None = None  # None when the worker wrote the parts itself
+
+
+def batch_part(version: str, max_bytes: int, documents: pd.DataFrame) -> str:
+    """A batch's name: a hash of its articles (ids, content hashes, statuses) and the rules version."""
+    digest = hashlib.sha256(f"{version}\0{max_bytes}\0".encode())
+    columns = ["doc_id", "source_path", "sha256", "status", "published", "source"]
+    for row in documents[columns].itertuples(index=False):
+        digest.update("\0".join("" if v is None or v != v else str(v) for v in row).encode() + b"\n")
+    return digest.hexdigest()[:PART_NAME_CHARS]
+
+
+def run_batch(
+    index: int, items: list[InputItem], rules: RuleSet, version: str, max_bytes: int, done: frozenset[str], out_dir: Path | None = None
+) -> BatchResult:
+    """Ingest a batch and, unless a finished batch of the same name exists (``done``), run every
+    later stage on it.
+
+    A plain function of its arguments, so a worker process or a Dask worker on another machine
+    runs it as well as this process. With ``out_dir`` (a folder this worker can write) it
+    writes the batch's parts itself and returns only the counts; otherwise it returns the tables.
+    """
+    documents = documents_frame([ingest_item(item, rules, max_bytes) for item in items])
+    part = batch_part(version, max_bytes, documents)
+    if part in done:
+        return BatchResult(index, part, {}, skipped=True)
+    tables = extract_tables(documents, rules)
+    counts = {
+        "documents": len(documents),
+        "chars": int(documents.n_chars.fillna(0).sum()),
+        "status": tables["documents"].status.value_counts().to_dict(),
+        "errors": len(tables["errors"]),
+        "facts": tables["facts"].fact_type.value_counts().to_dict(),
+    }
+    if out_dir is None:
+        return BatchResult(index, part, counts, tables=tables)
+    BatchStore(out_dir).write_parts(part, tables)
+    return BatchResult(index, part, counts)
+
+
+def iter_batches(items: Iterable[InputItem], batch_size: int) -> Iterator[list[InputItem]]:
+    """Batches whose ends depend on the articles, not on their positions.
+
+    A batch ends after an article whose id hashes to 0 modulo ``batch_size`` (so batches hold
+    ``batch_size`` articles on average, and at most four times as many): adding, removing or
+    editing an article changes only the batch it is in, and a re-run skips all the others.
+    """
+    batch: list[InputItem] = []
+    for item in items:
+        batch.append(item)
+        id_hash = int.from_bytes(hashlib.blake2b(item.doc_id.encode(), digest_size=8).digest(), "big")
+        if id_hash % batch_size == 0 or len(batch) >= 4 * batch_size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class BatchStore:
+    """The parts and manifests of one output folder."""
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = Path(out_dir)
+        self.manifests = self.out_dir / MANIFESTS
+
+    def manifest_path(self, part: str) -> Path:
+        return self.manifests / f"part-{part}.json"
+
+    def manifest(self, part: str) -> dict[str, Any]:
+        return json.loads(self.manifest_path(part).read_text(encoding="utf-8"))
+
+    def done(self) -> frozenset[str]:
+        """The batches an earlier run finished: a manifest and every part."""
+        if not self.manifests.is_dir():
+            return frozenset()
+        parts = (path.stem.removeprefix("part-") for path in self.manifests.glob("part-*.json"))
+        return frozenset(p for p in parts if all(path.exists() for path in self.part_paths(p)))
+
+    def part_paths(self, part: str) -> list[Path]:
+        return [part_path(name, self.out_dir, part) for name in BATCH_TABLES]
+
+    def write_parts(self, part: str, tables: dict[str, pd.DataFrame]) -> None:
+        """Every part of a batch; its manifest goes first (it is rewritten once all are there)."""
+        self.manifest_path(part).unlink(missing_ok=True)
+        for name in BATCH_TABLES:
+            write_part(name, tables[name], self.out_dir, part)
+
+    def write_manifest(self, result: BatchResult) -> None:
+        """Marks a batch complete, with its counts for the summary of a later run that skips it."""
+        self.manifests.mkdir(parents=True, exist_ok=True)
+        tmp = self.manifest_path(result.part).with_suffix(".tmp")
+        tmp.write_text(json.dumps({"counts": result.counts}), encoding="utf-8")
+        tmp.replace(self.manifest_path(result.part))
+
+    def keep_only(self, parts: Iterable[str]) -> None:
+        """Remove the batches of earlier runs that this run does not have (edited or gone articles)."""
+        keep = {f"part-{p}" for p in parts}
+        stale = [path for path in self.manifests.glob("part-*.json") if path.stem not in keep] if self.manifests.is_dir() else []
+        for name in BATCH_TABLES:
+            stale += [path for path in part_paths(name, self.out_dir) if path.stem not in keep]
+        for path in stale:
+            path.unlink()
+
+
+def run_pipeline(
+    input_path: Path,
+    out_dir: Path,
+    rules: RuleSet | None = None,
+    *,
+    workers: int = 1,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    scheduler: str | None = None,
+    rules_dir: Path = RULES_DIR,
+    on_batch: Callable[[int], None] | None = None,
+) -> RunSummary:
+    """Every stage on ``input_path``; every table into ``out_dir`` plus the review CSV.
+
+    ``workers`` > 1 runs batches in worker processes; ``scheduler`` (``tcp://HOST:8786``) runs
+    them on a Dask cluster instead. ``on_batch`` is told the number of articles of each
+    finished batch (a progress bar).
+    """
+    started = time.perf_counter()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _remove_temporary_files(out_dir)
+    rules = rules or (default_rules() if Path(rules_dir) == RULES_DIR else load_rules(rules_dir))
+    version = rules_version(rules_dir)
+    store = BatchStore(out_dir)
+    done = store.done()
+    # local workers write their parts; Dask workers may not see this folder
+    writer_dir = out_dir if scheduler is None and workers > 1 else None
+    tasks = (
+        (index, items, rules, version, max_bytes, done, writer_dir)
+        for index, items in enumerate(iter_batches(iter_inputs(Path(input_path)), batch_size))
+    )
+    summary = RunSummary()
+    parts_in_order: dict[int, str] = {}
+
+    def finish(result: BatchResult, n_items: int) -> None:
+        parts_in_order[result.index] = result.part
+        if result.skipped:
+            summary.batches_skipped += 1
+            summary.add(store.manifest(result.part)["counts"])
+        else:
+            summary.batches_run += 1
+            if result.tables is not None:
+                store.write_parts(result.part, result.tables)
+            store.write_manifest(result)
+            summary.add(result.counts)
+        if on_batch:
+            on_batch(n_items)
+
+    _run_tasks(tasks, finish, workers=workers, scheduler=scheduler)
+    parts = [parts_in_order[i] for i in sorted(parts_in_order)]
+    store.keep_only(parts)
+    _merge_outputs(out_dir, parts, summary)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _remove_temporary_files(out_dir: Path) -> None:
+    """Hidden temporary files a killed run left behind (readers never saw them)."""
+    if out_dir.is_dir():
+        for tmp in [*out_dir.glob(".*.tmp"), *out_dir.glob("*/.*.tmp")]:
+            tmp.unlink(missing_ok=True)
+
+
+def _run_tasks(tasks: Iterator[tuple], finish: Callable[[BatchResult, int], None], *, workers: int, scheduler: str | None) -> None:
+    """Run every batch task, at most a few ahead of the writer (bounded memory)."""
+    ahead = list(islice(tasks, 2))
+    tasks = chain(ahead, tasks)
+    if scheduler is None and (workers <= 1 or len(ahead) < 2):  # one batch: no pool to start
+        for task in tasks:
+            finish(run_batch(*task), len(task[1]))
+        return
+    pool, wait_first, slots = _executor(workers, scheduler)
+    pending: dict[Any, int] = {}
+    try:
+        for task in tasks:
+            pending[pool.submit(run_batch, *task)] = len(task[1])
+            while len(pending) >= 2 * slots:
+                for future in wait_first(list(pending)):
+                    finish(future.result(), pending.pop(future))
+        while pending:
+            for future in wait_first(list(pending)):
+                finish(future.result(), pending.pop(future))
+    finally:
+        for future in pending:
+            future.cancel()
+        pool.shutdown(cancel_futures=True) if scheduler is None else pool.close()
+
+
+def _executor(workers: int, scheduler: str | None):
+    """A pool with ``submit``, a function that waits for the first finished futures, and how
+    many batches the pool runs at once."""
+    if scheduler is not None:
+        try:
+            from distributed import Client
+            from distributed import wait as dask_wait
+        except ImportError as exc:
+            raise RuntimeError("--scheduler needs Dask: install the project's `dask` extra") from exc
+        client = Client(scheduler)
+        slots = max(sum(client.nthreads().values()), 1)
+        return client, lambda futures: dask_wait(futures, return_when="FIRST_COMPLETED").done, slots
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    # forkserver, not fork (the parent runs threads: progress bar, Arrow): workers fork from a
+    # server that imported the pipeline once, so none of them pays the imports again
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["pipeline.run"])
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    return pool, lambda futures: wait(futures, return_when=FIRST_COMPLETED).done, workers
+
+
+def _merge_outputs(out_dir: Path, parts: list[str], summary: RunSummary) -> None:
+    """The single-file tables and the review CSV, merged part by part in input order (bounded memory)."""
+    for name in BATCH_TABLES:
+        if name == "facts" or summary.documents <= SINGLE_FILE_MAX_DOCS:
+            merge_parts(name, out_dir, parts)
+        else:
+            remove_table(name, out_dir, keep_parts=True)
+    csv_path = out_dir / "facts.csv"
+    summary.csv_written = sum(summary.facts.values()) <= CSV_MAX_ROWS
+    if summary.csv_written:
+        _write_review_csv(out_dir, parts, csv_path)
+    else:
+        csv_path.unlink(missing_ok=True)
+
+
+def _write_review_csv(out_dir: Path, parts: list[str], path: Path) -> None:
+    """facts.csv (UTF-8 with BOM) from the parts, one batch at a time, atomically."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    header = True
+    with open(tmp, "w", encoding="utf-8-sig", newline="") as csv_file:
+        for part in parts:
+            documents = pd.read_parquet(part_path("documents", out_dir, part), columns=["doc_id", "status", "dateline_date", "agency"])
+            # only ok articles have facts, and their doc_ids are unique (a duplicate is not ok)
+            review = review_frame(
+                pd.read_parquet(part_path("facts", out_dir, part)),
+                documents[documents.status == "ok"],
+                pd.read_parquet(part_path("sentences", out_dir, part)),
+            )
+            review.to_csv(csv_file, header=header, index=False)
+            header = False
+        if header:  # no batch at all: the columns alone
+            csv_file.write(",".join(SCHEMAS["facts"].names + CSV_CONTEXT_COLUMNS) + "\n")
+    tmp.replace(path)

@@ -2,9 +2,10 @@
 
 Table names say their stage: ``documents`` (ingest), ``normalized`` (normalize), ``sentences``,
 ``facts_<type>`` (match, one per fact type) and ``facts`` (factsheet, the contract in
-``../shared/CONTRACT.md``). Every Parquet write goes through :func:`write_table`, which refuses
-missing or unexpected columns and writes atomically (temporary file, then rename), so a crash
-never leaves a half-written file that a notebook would read.
+``../shared/CONTRACT.md``) and ``errors``. Every Parquet write goes through :func:`write_table`
+(one file) or :func:`write_part` (one batch of a dataset folder), which refuse missing or
+unexpected columns and write atomically (temporary file, then rename), so a crash never leaves a
+half-written file that a notebook would read.
 """
 
 from __future__ import annotations
@@ -89,8 +90,11 @@ SCHEMAS: dict[str, pa.Schema] = {
         [
             pa.field("doc_id", pa.string(), nullable=False),
             pa.field("source_path", pa.string(), nullable=False),
+            pa.field("published", pa.string()),  # as a table input gives it
+            pa.field("source", pa.string()),
             pa.field("sha256", pa.string()),
-            pa.field("status", pa.string(), nullable=False),  # ok, empty, undecodable, ...
+            # ok, empty, undecodable, binary, too_large, unreadable, invalid, duplicate, failed
+            pa.field("status", pa.string(), nullable=False),
             pa.field("reason", pa.string()),
             pa.field("encoding", pa.string()),
             pa.field("n_chars", pa.int64()),
@@ -128,6 +132,15 @@ SCHEMAS: dict[str, pa.Schema] = {
     f"facts_{NAMED_DOCUMENT}": pa.schema(_SPAN + [pa.field("title", pa.string()), pa.field("kind", pa.string())]),
     "facts_links": pa.schema([pa.field("fact_id", pa.string(), nullable=False)] + LINK_FIELDS),
     "facts": _facts_schema(),
+    # one row per article and stage that raised; the article's other rows are left out
+    "errors": pa.schema(
+        [
+            pa.field("doc_id", pa.string(), nullable=False),
+            pa.field("stage", pa.string(), nullable=False),
+            pa.field("error", pa.string(), nullable=False),
+            pa.field("message", pa.string(), nullable=False),
+        ]
+    ),
 }
 
 
@@ -154,22 +167,83 @@ def table_path(out_dir: Path, name: str) -> Path:
     return Path(out_dir) / f"{name}.parquet"
 
 
-def write_table(name: str, frame: pd.DataFrame, out_dir: Path) -> Path:
-    """Write ``frame`` as ``out_dir/name.parquet`` under its registered schema, atomically."""
-    table = to_arrow(name, frame)
-    path = table_path(out_dir, name)
+def dataset_path(out_dir: Path, name: str) -> Path:
+    """The folder of a table written in parts, one per batch (read as one table by pandas/DuckDB)."""
+    return Path(out_dir) / name
+
+
+def _write_atomically(table: pa.Table, path: Path) -> Path:
+    """Write to a hidden temporary file, then rename: readers see the old file or the new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    pq.write_table(table, tmp)
-    os.replace(tmp, path)
+    try:
+        pq.write_table(table, tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return path
 
 
-def read_table(name: str, out_dir: Path) -> pd.DataFrame:
+def write_table(name: str, frame: pd.DataFrame, out_dir: Path) -> Path:
+    """Write ``frame`` as ``out_dir/name.parquet`` under its registered schema, atomically.
+
+    A dataset folder of the same table (from an earlier ``facts run``) is removed, so the two
+    can never disagree.
+    """
+    remove_table(name, out_dir, keep_file=True)
+    return _write_atomically(to_arrow(name, frame), table_path(out_dir, name))
+
+
+def part_path(name: str, out_dir: Path, part: str) -> Path:
+    return dataset_path(out_dir, name) / f"part-{part}.parquet"
+
+
+def write_part(name: str, frame: pd.DataFrame, out_dir: Path, part: str) -> Path:
+    """Write one batch of a table as ``out_dir/name/part-PART.parquet``, atomically."""
+    return _write_atomically(to_arrow(name, frame), part_path(name, out_dir, part))
+
+
+def part_paths(name: str, out_dir: Path) -> list[Path]:
+    folder = dataset_path(out_dir, name)
+    return sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
+
+
+def merge_parts(name: str, out_dir: Path, parts: list[str]) -> Path:
+    """The given parts of a table, in that order, as one file ``out_dir/name.parquet``, written
+    part by part."""
     path = table_path(out_dir, name)
-    if not path.exists():
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    schema = SCHEMAS[name]
+    try:
+        with pq.ParquetWriter(tmp, schema) as writer:
+            for part in parts:
+                writer.write_table(pq.read_table(part_path(name, out_dir, part), schema=schema))
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def remove_table(name: str, out_dir: Path, *, keep_file: bool = False, keep_parts: bool = False) -> None:
+    if not keep_file:
+        table_path(out_dir, name).unlink(missing_ok=True)
+    if not keep_parts:
+        for part in part_paths(name, out_dir):
+            part.unlink()
+        folder = dataset_path(out_dir, name)
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+
+
+def read_table(name: str, out_dir: Path) -> pd.DataFrame:
+    """A table as one frame, from its single file or else from its dataset folder."""
+    path = table_path(out_dir, name)
+    if path.exists():
+        return pq.read_table(path, schema=SCHEMAS[name]).to_pandas()
+    parts = part_paths(name, out_dir)
+    if not parts:
         raise FileNotFoundError(f"{path} not found: run the stage that writes {name!r} first (or `facts run`)")
-    return pq.read_table(path, schema=SCHEMAS[name]).to_pandas()
+    return pa.concat_tables(pq.read_table(p, schema=SCHEMAS[name]) for p in parts).to_pandas()
 
 
 # what each table and column means, for the README's data dictionary (a test wants every column
@@ -181,10 +255,11 @@ TABLE_MEANINGS = {
     **{f"facts_{t}": f"match: the `{t}` facts, one row per fact" for t in FACT_TYPES},
     f"facts_{NAMED_DOCUMENT}": "match: quoted titles of signed documents, one row per title (not in `facts`)",
     "facts_links": "link: one row per figure (money, doc_count, percent, quantity) with its time and its person",
+    "errors": "run: one row per article and stage that raised (the article is `failed` in `documents`)",
     "facts": "factsheet: every fact of every type in the output contract's columns (null where a column does not apply to the row's type), plus each figure's links",
 }
 COLUMN_MEANINGS = {
-    "doc_id": "the article's id: its file name without `.txt`",
+    "doc_id": "the article's id: its path below the input folder without `.txt` (the file name for a flat folder), or a table input's `doc_id`",
     "fact_id": "`doc_id:fact_type:start-end`, a fact's id in every table and in `facts.csv`",
     "fact_type": "`money`, `doc_count`, `date`, `official`, `percent` or `quantity`",
     "start": "raw character offset where the fact begins",
@@ -209,11 +284,16 @@ COLUMN_MEANINGS = {
     "value_min": "percent: lower bound of a range",
     "value_max": "percent: upper bound of a range",
     "unit": "quantity: the unit (`تن`, `نفر` ...)",
-    "source_path": "the file the article was read from",
+    "source_path": "the file the article was read from (`FILE:N` for record N of a table input)",
     "sha256": "SHA-256 of the file's bytes (finds duplicate articles)",
-    "status": "`ok`, `empty` or `undecodable`; later stages skip an article that is not `ok`",
+    "status": "`ok`, `empty`, `undecodable`, `binary`, `too_large`, `unreadable`, `invalid`, `duplicate` or `failed`; later stages skip an article that is not `ok`",
+    "published": "the publication date as a table input gives it (JSONL/CSV/Parquet `published`)",
+    "source": "the source as a table input gives it (JSONL/CSV/Parquet `source`)",
+    "stage": "errors: the stage that raised (`normalize`, `sentences`, `match`, `link`)",
+    "error": "errors: the exception's type",
+    "message": "errors: the exception's message",
     "reason": "why the status is not `ok`",
-    "encoding": "the encoding the file was decoded with",
+    "encoding": "the encoding the file was decoded with (`utf-8`, `utf-8-sig`, `utf-16`, `cp1256`, ...)",
     "n_chars": "length of the raw text in characters",
     "dateline_text": "the dateline as written in the header (`date 2025-12-13`, `تاریخ : 1403,سه شنبه 09 مرداد`)",
     "dateline_start": "raw offset where the dateline begins",

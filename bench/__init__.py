@@ -1,0 +1,1 @@
+"""Benchmarks: a synthetic corpus generator and the throughput/memory benchmark (`make bench`)."""

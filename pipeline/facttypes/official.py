@@ -130,7 +130,7 @@ def _looks_like_name(core, honorifics, quoted: bool, ctx: MatchContext) -> bool:
 
 def _office(m: re.Match, ctx: MatchContext) -> tuple[str | None, bool]:
     surface = m.group("title")
-    title = ctx.lexicon_value("official_title", surface)
+    title = ctx.lexicon_value("official_title", surface) or ctx.lexicon_value("official_title_plural", surface)
     if not title:
         return ctx.lexicon_value("ruler_title", surface), True
     complement = m.groupdict().get("complement")
@@ -187,6 +187,47 @@ def title_name(m, ctx):
 def name_title(m, ctx):
     """`مسعود پزشکیان، رئیس‌جمهور`, `«مائولن آشیمبایف» رئیس سنای پارلمان قزاقستان`."""
     return _named_official(m, ctx, name_first=True)
+
+
+class ListMember:
+    """One person of a list sharing a plural office (`X و Y، رؤسای جمهور ایران و روسیه`): the
+    match read as if it named only person ``n`` and the n-th country, so the producers of one
+    name apply."""
+
+    def __init__(self, m: re.Match, n: int):
+        self.m, self.n = m, n
+
+    def _group(self, group: str) -> str:
+        return {"span": f"name{self.n}", "country": f"country{self.n}"}.get(group, group)
+
+    def group(self, group: str):
+        name = self._group(group)
+        return self.m.group(name) if name in self.m.re.groupindex else None
+
+    def start(self, group: str) -> int:
+        return self.m.start(self._group(group))
+
+    def end(self, group: str) -> int:
+        return self.m.end(self._group(group))
+
+    def groupdict(self) -> dict:
+        return {}
+
+
+def _list_member(m: re.Match, ctx: MatchContext, n: int):
+    return _named_official(ListMember(m, n), ctx, name_first=m.start("name1") < m.start("title"))
+
+
+@producer("official", "list_first")
+def list_first(m, ctx):
+    """The first person of `X و Y، رؤسای جمهور ایران و روسیه` (or with the office first)."""
+    return _list_member(m, ctx, 1)
+
+
+@producer("official", "list_second")
+def list_second(m, ctx):
+    """The second person of such a list, with the second country."""
+    return _list_member(m, ctx, 2)
 
 
 def _registry_entry(canonical: str, ctx: MatchContext) -> dict:

@@ -137,14 +137,20 @@ def _office(m: re.Match, ctx: MatchContext) -> tuple[str | None, bool]:
     return (f"{title} {complement.strip()}" if complement else title), False
 
 
+def _complement_country(m: re.Match, ctx: MatchContext) -> str | None:
+    """The country an office's complement ends with (`وزیر تغییر اقلیم پاکستان`)."""
+    complement = (m.groupdict().get("complement") or "").split()
+    return ctx.lexicon_value("country", complement[-1]) if complement else None
+
+
 def _named_official(m: re.Match, ctx: MatchContext, name_first: bool):
     """The values of an office-beside-a-name match, or None when the words are not a name."""
     words = _words(m, "span")
     if name_first:  # `در پی سفر مسعود پزشکیان رئیس‌جمهور`: the run may start with other words
         words = _from_name_start(words, ctx)
     honorifics, core = _split_honorifics(words, ctx)
-    if not name_first:  # `شهباز شریف وارد اسلام‌آباد شد`: a very frequent word ends the name
-        ends = [i for i, (_, _, w) in enumerate(core) if i and _is_frequent_inside(w, ctx)]
+    if not name_first:  # `شهباز شریف وارد اسلام‌آباد شد`, `جیمز ماتیس زد`: a very frequent word or a verb ends the name
+        ends = [i for i, (_, _, w) in enumerate(core) if i and (_is_frequent_inside(w, ctx) or _is_verb(w, ctx))]
         core = core[: ends[0]] if ends else core
     if not core:
         return None
@@ -160,7 +166,7 @@ def _named_official(m: re.Match, ctx: MatchContext, name_first: bool):
     if not name_first and not country_surface and title in _options(ctx).get("dependent_titles", []):
         if not re.search("[،,:«]", ctx.text[m.end("title") : m.start("span")]):
             return None  # `مشاور دونالد ترامپ`: the name is whose adviser, not the adviser
-    country = ctx.lexicon_value("country", country_surface) if country_surface else None
+    country = ctx.lexicon_value("country", country_surface) if country_surface else _complement_country(m, ctx)
     anaphor = m.start("country") if country_surface and country is None else None
     if ruler and country is None and anaphor is None:
         return None  # `امیر حاتمی`, `شاه سلطان حسین`: a given name or history, not an office

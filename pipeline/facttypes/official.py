@@ -128,13 +128,42 @@ def _looks_like_name(core, honorifics, quoted: bool, ctx: MatchContext) -> bool:
     return len(words) <= 4 or any(ctx.lexicon_value("name_particle", w) for w in words)
 
 
-def _office(m: re.Match, ctx: MatchContext) -> tuple[str | None, bool]:
+VERB_PREFIX = re.compile("^(?:ن?می|به|بی)\u200c")
+
+
+def _is_verb_like(word: str) -> bool:
+    """A past stem (`زد`), a past participle (`گرفته`) or a prefixed verb or adverb (`می‌شود`,
+    `به‌شدت`); not a stem with a person ending, which nouns share (`مردم`)."""
+    participle = word.endswith("ه") and word[:-1] in past_stems()
+    return bool(VERB_PREFIX.search(word)) or participle or word in past_stems()
+
+
+def _complement(m: re.Match, title: str, name_first: bool, ctx: MatchContext) -> str | None:
+    """The words that say which office. After a name they run up to a function word or verb,
+    so they count only after a head that needs them (`رئیس`, `مدیرعامل`: option
+    `complement_titles`), with no verb-like word and not ending in a plural (`رئیس‌جمهور
+    نامه‌ای نوشته`, `نماینده اصلاح‌طلب بهارستان فعالیت‌های` are no offices)."""
+    complement = (m.groupdict().get("complement") or "").split()
+    if not complement or not name_first:
+        return " ".join(complement) or None
+    if title not in _options(ctx).get("complement_titles", []) or PLURAL.search(complement[-1]):
+        return None
+    return None if any(_is_verb_like(w) for w in complement) else " ".join(complement)
+
+
+def _office(m: re.Match, ctx: MatchContext, name_first: bool) -> tuple[str | None, bool, str | None]:
+    """The office, whether it is a ruler's, and the complement it takes."""
     surface = m.group("title")
-    title = ctx.lexicon_value("official_title", surface)
+    title = ctx.lexicon_value("official_title", surface) or ctx.lexicon_value("official_title_plural", surface)
     if not title:
-        return ctx.lexicon_value("ruler_title", surface), True
-    complement = m.groupdict().get("complement")
-    return (f"{title} {complement.strip()}" if complement else title), False
+        return ctx.lexicon_value("ruler_title", surface), True, None
+    complement = _complement(m, title, name_first, ctx)
+    return (f"{title} {complement}" if complement else title), False, complement
+
+
+def _complement_country(complement: str | None, ctx: MatchContext) -> str | None:
+    """The country an office's complement ends with (`وزیر تغییر اقلیم پاکستان`)."""
+    return ctx.lexicon_value("country", complement.split()[-1]) if complement else None
 
 
 def _named_official(m: re.Match, ctx: MatchContext, name_first: bool):
@@ -143,12 +172,12 @@ def _named_official(m: re.Match, ctx: MatchContext, name_first: bool):
     if name_first:  # `در پی سفر مسعود پزشکیان رئیس‌جمهور`: the run may start with other words
         words = _from_name_start(words, ctx)
     honorifics, core = _split_honorifics(words, ctx)
-    if not name_first:  # `شهباز شریف وارد اسلام‌آباد شد`: a very frequent word ends the name
-        ends = [i for i, (_, _, w) in enumerate(core) if i and _is_frequent_inside(w, ctx)]
+    if not name_first:  # `شهباز شریف وارد اسلام‌آباد شد`, `جیمز ماتیس زد`: a very frequent word or a verb ends the name
+        ends = [i for i, (_, _, w) in enumerate(core) if i and (_is_frequent_inside(w, ctx) or _is_verb(w, ctx))]
         core = core[: ends[0]] if ends else core
     if not core:
         return None
-    title, ruler = _office(m, ctx)
+    title, ruler, complement = _office(m, ctx, name_first)
     country_surface = m.group("country")
     if not _looks_like_name(core, honorifics, m.group("quote") is not None, ctx):
         return None
@@ -160,7 +189,7 @@ def _named_official(m: re.Match, ctx: MatchContext, name_first: bool):
     if not name_first and not country_surface and title in _options(ctx).get("dependent_titles", []):
         if not re.search("[،,:«]", ctx.text[m.end("title") : m.start("span")]):
             return None  # `مشاور دونالد ترامپ`: the name is whose adviser, not the adviser
-    country = ctx.lexicon_value("country", country_surface) if country_surface else None
+    country = ctx.lexicon_value("country", country_surface) if country_surface else _complement_country(complement, ctx)
     anaphor = m.start("country") if country_surface and country is None else None
     if ruler and country is None and anaphor is None:
         return None  # `امیر حاتمی`, `شاه سلطان حسین`: a given name or history, not an office
@@ -187,6 +216,47 @@ def title_name(m, ctx):
 def name_title(m, ctx):
     """`مسعود پزشکیان، رئیس‌جمهور`, `«مائولن آشیمبایف» رئیس سنای پارلمان قزاقستان`."""
     return _named_official(m, ctx, name_first=True)
+
+
+class ListMember:
+    """One person of a list sharing a plural office (`X و Y، رؤسای جمهور ایران و روسیه`): the
+    match read as if it named only person ``n`` and the n-th country, so the producers of one
+    name apply."""
+
+    def __init__(self, m: re.Match, n: int):
+        self.m, self.n = m, n
+
+    def _group(self, group: str) -> str:
+        return {"span": f"name{self.n}", "country": f"country{self.n}"}.get(group, group)
+
+    def group(self, group: str):
+        name = self._group(group)
+        return self.m.group(name) if name in self.m.re.groupindex else None
+
+    def start(self, group: str) -> int:
+        return self.m.start(self._group(group))
+
+    def end(self, group: str) -> int:
+        return self.m.end(self._group(group))
+
+    def groupdict(self) -> dict:
+        return {}
+
+
+def _list_member(m: re.Match, ctx: MatchContext, n: int):
+    return _named_official(ListMember(m, n), ctx, name_first=m.start("name1") < m.start("title"))
+
+
+@producer("official", "list_first")
+def list_first(m, ctx):
+    """The first person of `X و Y، رؤسای جمهور ایران و روسیه` (or with the office first)."""
+    return _list_member(m, ctx, 1)
+
+
+@producer("official", "list_second")
+def list_second(m, ctx):
+    """The second person of such a list, with the second country."""
+    return _list_member(m, ctx, 2)
 
 
 def _registry_entry(canonical: str, ctx: MatchContext) -> dict:

@@ -54,13 +54,17 @@ def find_candidates(text: str, ctx: MatchContext, fact_type: str) -> list[Candid
     """Every match of every rule of ``fact_type`` that its producer accepts."""
     found = []
     regions_by_trigger: dict = {}
+    matches_by_pattern: dict = {}  # rules that share a pattern (one per producer) scan once
     for priority, rule in enumerate(ctx.rules.for_type(fact_type)):
         produce = get_producer(fact_type, rule.producer)
         group = "span" if "span" in rule.pattern.groupindex else 0
         if rule.trigger not in regions_by_trigger:
             regions_by_trigger[rule.trigger] = trigger_regions(text, rule.trigger)
-        matches = (m for start, end in regions_by_trigger[rule.trigger] for m in rule.pattern.finditer(text, start, end))
-        for m in matches:
+        scan = (rule.pattern.pattern, rule.pattern.flags, rule.trigger)
+        if scan not in matches_by_pattern:
+            regions = regions_by_trigger[rule.trigger]
+            matches_by_pattern[scan] = [m for start, end in regions for m in rule.pattern.finditer(text, start, end)]
+        for m in matches_by_pattern[scan]:
             if m.end(group) <= m.start(group):
                 continue
             values = produce(m, ctx)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -50,17 +51,72 @@ def trigger_regions(text: str, trigger: re.Pattern | None) -> list[tuple[int, in
     return regions
 
 
+@lru_cache(maxsize=512)
+def required_parts(pattern: str, flags: int) -> tuple[re.Pattern, ...]:
+    """The named groups every match of ``pattern`` holds (at its top level, not optional), as
+    patterns of their own: `(?P<title>{official_title_plural})` of a list of officials.
+
+    A region in which one of them is nowhere found holds no match, so the rule need not scan it
+    (rare words such as plural titles let most articles skip the costliest rules)."""
+    parts, depth, i, opened = [], 0, 0, []
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 1
+        elif ch == "[":
+            i = _class_end(pattern, i)
+        elif ch == "(":
+            opened.append(i)
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            start = opened.pop()
+            name = re.match(r"\(\?P<(\w+)>", pattern[start:])
+            optional = pattern[i + 1 : i + 2] in ("?", "*", "{")
+            if depth == 0 and name and not optional:
+                parts.append(pattern[start + name.end() : i])
+        elif ch == "|" and depth == 0:
+            return ()  # alternatives at the top: no part is in every match
+        i += 1
+    own = [p for p in parts if not re.search(r"\\[1-9]|\(\?P=|\(\?\(", p)]  # no back-references
+    return tuple(re.compile(p, flags) for p in own)
+
+
+def _class_end(pattern: str, i: int) -> int:
+    """The index of the ``]`` closing the character class opened at ``pattern[i]``."""
+    i += 1
+    if pattern[i : i + 1] == "^":
+        i += 1
+    if pattern[i : i + 1] == "]":
+        i += 1
+    while pattern[i] != "]":
+        i += 2 if pattern[i] == "\\" else 1
+    return i
+
+
 def find_candidates(text: str, ctx: MatchContext, fact_type: str) -> list[Candidate]:
     """Every match of every rule of ``fact_type`` that its producer accepts."""
     found = []
     regions_by_trigger: dict = {}
+    matches_by_pattern: dict = {}  # rules that share a pattern (one per producer) scan once
+    part_found: dict = {}
+
+    def has_part(part: re.Pattern, region: tuple[int, int]) -> bool:
+        if (part, region) not in part_found:
+            part_found[part, region] = part.search(text, *region) is not None
+        return part_found[part, region]
+
     for priority, rule in enumerate(ctx.rules.for_type(fact_type)):
         produce = get_producer(fact_type, rule.producer)
         group = "span" if "span" in rule.pattern.groupindex else 0
         if rule.trigger not in regions_by_trigger:
             regions_by_trigger[rule.trigger] = trigger_regions(text, rule.trigger)
-        matches = (m for start, end in regions_by_trigger[rule.trigger] for m in rule.pattern.finditer(text, start, end))
-        for m in matches:
+        scan = (rule.pattern.pattern, rule.pattern.flags, rule.trigger)
+        if scan not in matches_by_pattern:
+            parts = required_parts(rule.pattern.pattern, rule.pattern.flags)
+            regions = [region for region in regions_by_trigger[rule.trigger] if all(has_part(part, region) for part in parts)]
+            matches_by_pattern[scan] = [m for start, end in regions for m in rule.pattern.finditer(text, start, end)]
+        for m in matches_by_pattern[scan]:
             if m.end(group) <= m.start(group):
                 continue
             values = produce(m, ctx)

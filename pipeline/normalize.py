@@ -160,6 +160,7 @@ def normalize_document(raw: str) -> tuple[str, OffsetMap]:
 
 
 @lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 16)  # producers look up the same few words in lexicons again and again
 def fold_key(text: str) -> str:
     """A comparison key: folded, with ZWNJ and spaces removed (``رئیس‌جمهور`` == ``رئیسجمهور``)."""
     folded, _ = normalize_text(text)

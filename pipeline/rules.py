@@ -54,6 +54,9 @@ def form_regex(form: str) -> str:
     return rf"[\s{ZWNJ}]?".join(re.escape(p) for p in parts)
 
 
+VALUES_REMEMBERED = 1 << 16  # surfaces per lexicon whose value is kept (then forgotten at once)
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """A named word list: surface forms and the value each one stands for."""
@@ -63,9 +66,20 @@ class Lexicon:
     forms: tuple[str, ...]
 
     def value(self, surface: str) -> Any:
-        from pipeline.normalize import fold_key
+        """The value ``surface`` stands for (None if no form); remembered, as producers ask
+        about the same words of every article."""
+        known = self._value_of
+        if surface not in known:
+            from pipeline.normalize import fold_key
 
-        return self.values.get(fold_key(surface))
+            if len(known) >= VALUES_REMEMBERED:
+                known.clear()
+            known[surface] = self.values.get(fold_key(surface))
+        return known[surface]
+
+    @cached_property
+    def _value_of(self) -> dict[str, Any]:
+        return {}
 
     @property
     def regex(self) -> str:

@@ -424,9 +424,25 @@ def _names_surname(word: str, person: Person, ctx: MatchContext, given: str | No
     return len(name_key(surname)) >= 3 and _bare_word_names(word, surname, ctx)
 
 
+REGISTRY_WORDS: dict[tuple[int, str], tuple] = {}  # (id(rules), word) → (rules, person)
+REGISTRY_WORDS_MAX = 1 << 17  # a long run meets ever new words: forget them all now and then
+
+
 def _registry_word(word: str, ctx: MatchContext) -> str | None:
     """The registry person a one-word mention names, allowing for a swapped letter
-    (`توقایف`) but not an added one (`پزشکان` is not `پزشکیان`)."""
+    (`توقایف`) but not an added one (`پزشکان` is not `پزشکیان`).
+
+    Remembered per word: every name-like word of every article asks, and each asking compares
+    the word with every registry form. An entry holds its rule set, so the id stays its own."""
+    known = REGISTRY_WORDS.get((id(ctx.rules), word))
+    if known is None or known[0] is not ctx.rules:
+        if len(REGISTRY_WORDS) >= REGISTRY_WORDS_MAX:
+            REGISTRY_WORDS.clear()
+        known = REGISTRY_WORDS[(id(ctx.rules), word)] = (ctx.rules, _registry_person(word, ctx))
+    return known[1]
+
+
+def _registry_person(word: str, ctx: MatchContext) -> str | None:
     lexicon = ctx.rules.lexicon("official_registry")
     for form in lexicon.forms:
         if " " in form.strip() or len(name_key(form)) != len(name_key(word)):

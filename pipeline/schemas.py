@@ -1,8 +1,8 @@
 """The schema registry: one declared Arrow schema per table, and the one writer that enforces it.
 
 Table names say their stage: ``documents`` (ingest), ``normalized`` (normalize), ``sentences``,
-``facts_<type>`` (match, one per fact type) and ``facts`` (factsheet, the contract in
-``../shared/CONTRACT.md``) and ``errors``. Every Parquet write goes through :func:`write_table`
+``facts_<type>`` (match, one per fact type), ``facts_links`` (link), ``facts`` (factsheet: the
+columns of the output contract, which the README's Tables section lists) and ``errors``. Every Parquet write goes through :func:`write_table`
 (one file) or :func:`write_part` (one batch of a dataset folder), which refuse missing or
 unexpected columns and write atomically (temporary file, then rename), so a crash never leaves a
 half-written file that a notebook would read.

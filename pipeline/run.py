@@ -53,7 +53,6 @@ class RunSummary:
     not_ok: dict[str, int] = field(default_factory=dict)  # status → count (empty, undecodable, failed, ...)
     errors: int = 0  # stage failures (rows of the errors table)
     facts: dict[str, int] = field(default_factory=dict)
-    chars: int = 0
     batches_run: int = 0
     batches_skipped: int = 0
     seconds: float = 0.0
@@ -61,7 +60,6 @@ class RunSummary:
 
     def add(self, counts: dict[str, Any]) -> None:
         self.documents += counts["documents"]
-        self.chars += counts["chars"]
         self.errors += counts["errors"]
         for status, n in counts["status"].items():
             if status == "ok":
@@ -167,7 +165,6 @@ def _errors_frame(failures: dict[str, tuple[str, Exception]]) -> pd.DataFrame:
         for doc_id, (stage, exc) in failures.items()
     ]
     return pd.DataFrame(rows, columns=SCHEMAS["errors"].names)
-    return tables
 
 
 def extract_text(text: str, doc_id: str = "doc", rules: RuleSet | None = None) -> pd.DataFrame:
@@ -222,7 +219,6 @@ def run_batch(
     tables = extract_tables(documents, rules)
     counts = {
         "documents": len(documents),
-        "chars": int(documents.n_chars.fillna(0).sum()),
         "status": tables["documents"].status.value_counts().to_dict(),
         "errors": len(tables["errors"]),
         "facts": tables["facts"].fact_type.value_counts().to_dict(),

@@ -293,11 +293,38 @@ def registry(m, ctx):
 
 @producer("official", "mention")
 def mention(m, ctx):
-    """Any name-like word: kept by :func:`fold_people` only when it names a person found."""
+    """Any name-like word, kept as its match: :func:`fold_people` reads it only when the word
+    can name a person found, and most words of an article cannot."""
+    return {"_mention": m}
+
+
+def _mention_word(m: re.Match, ctx: MatchContext) -> tuple[str, str | None] | None:
+    """The one name word of a mention (after its honorifics) and the given name before it."""
     honorifics, core = _split_honorifics(_words(m, "span"), ctx)
     if len(core) != 1:
         return None
-    return {"_mention": core[0][2], "_given_name_before": _given_name_before(m, ctx)}
+    return core[0][2], _given_name_before(m, ctx)
+
+
+def _ends_key(word: str) -> tuple[str, str]:
+    """What :func:`same_word` keeps of a word in every spelling: its first letter and last two."""
+    key = name_key(word)
+    return key[:1], key[-2:]
+
+
+def _surname_keys(people: list[Person]) -> set[tuple[str, str]]:
+    """The :func:`_ends_key` of every surname a mention may name (:func:`_names_surname`)."""
+    return {_ends_key(p.core[-1]) for p in people if len(name_key(p.core[-1])) >= 3}
+
+
+def _may_name_someone(m: re.Match, surnames: set, ctx: MatchContext) -> bool:
+    """A cheap test a mention must pass to name a person: its last word (the name word, if it
+    has one) is no ordinary word and spells a surname found or a registry name. Most
+    name-like words of an article fail it, and need not be read further."""
+    words = WORD.findall(m.group("span"))
+    if not words or _is_common(words[-1], ctx):
+        return False
+    return _ends_key(words[-1]) in surnames or _registry_word(words[-1], ctx) is not None
 
 
 def _skeleton(key: str, ctx: MatchContext) -> str:
@@ -490,13 +517,16 @@ def fold_people(candidates: list, ctx: MatchContext) -> list:
             people.append(person)
         person.take(cand)
     taken = [(c.start, c.end) for c in named]
+    surnames = _surname_keys(people)
     for cand in candidates:
-        word = cand.values.get("_mention")
-        if word is None or any(s < cand.end and cand.start < e for s, e in taken):
+        m = cand.values.get("_mention")
+        if m is None or any(s < cand.end and cand.start < e for s, e in taken):
             continue
+        if not _may_name_someone(m, surnames, ctx) or (mentioned := _mention_word(m, ctx)) is None:
+            continue
+        word, given = mentioned
         if _is_common(word, ctx):
             continue  # `صدر`, `توقف`: an ordinary word, however like a surname it looks
-        given = cand.values["_given_name_before"]
         person = next((p for p in reversed(people) if _names_surname(word, p, ctx, given)), None)
         if person is None and not given and (canonical := _registry_word(word, ctx)):
             person = next((p for p in people if p.registry == canonical), None)
@@ -505,6 +535,7 @@ def fold_people(candidates: list, ctx: MatchContext) -> list:
                 person = Person(core=canonical.split(), name=canonical, registry=canonical,
                                 title=entry["title"], country=entry["country"])
                 people.append(person)
+                surnames |= _surname_keys([person])
         if person is not None:
             person.mentions.append(cand)
     facts = []

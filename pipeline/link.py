@@ -63,7 +63,6 @@ class Sentence:
 
 @dataclass
 class Document:
-    doc_id: str
     sentences: list[Sentence]
     officials: list[dict]
     dateline: dict | None
@@ -210,7 +209,7 @@ def paragraph_speaker(figure, sentence, doc, rule):
     return (decision[0], rule.id) if decision else None
 
 
-def _sentences(doc_id: str, raw: str, rows: pd.DataFrame, facts: list[dict], speech: Rule) -> list[Sentence]:
+def _sentences(raw: str, rows: pd.DataFrame, facts: list[dict], speech: Rule) -> list[Sentence]:
     sentences = []
     for row in rows.itertuples(index=False):
         norm, offsets = normalize_text(raw[row.start : row.end])
@@ -241,13 +240,12 @@ def _decide(figure: dict, sentence: Sentence, doc: Document, prefix: str) -> Dec
     return None
 
 
-def link_document(doc_id: str, raw: str, sentences: pd.DataFrame, facts: pd.DataFrame, dateline_fact_id: str | None, rules: RuleSet) -> list[dict]:
+def link_document(raw: str, sentences: pd.DataFrame, facts: pd.DataFrame, dateline_fact_id: str | None, rules: RuleSet) -> list[dict]:
     """The links of one document's figures."""
     link_rules = {r.id: r for r in rules.for_type("link")}
     records = facts.sort_values("start").to_dict("records")
     doc = Document(
-        doc_id=doc_id,
-        sentences=_sentences(doc_id, raw, sentences.sort_values("sentence_id"), records, link_rules["link.who.quote_speaker"]),
+        sentences=_sentences(raw, sentences.sort_values("sentence_id"), records, link_rules["link.who.quote_speaker"]),
         officials=[f for f in records if f["fact_type"] == "official"],
         dateline=next((f for f in records if f["fact_id"] == dateline_fact_id), None),
         rules=link_rules,
@@ -281,5 +279,5 @@ def link_facts(facts: pd.DataFrame, sentences: pd.DataFrame, documents: pd.DataF
     for doc_id, doc_facts in facts.groupby("doc_id"):
         if not doc_facts.fact_type.isin(FIGURE_TYPES).any():
             continue
-        rows += link_document(doc_id, raw_by_id[doc_id], sentences_by_doc[doc_id], doc_facts, datelines.get(doc_id), rules)
+        rows += link_document(raw_by_id[doc_id], sentences_by_doc[doc_id], doc_facts, datelines.get(doc_id), rules)
     return pd.DataFrame(rows, columns=LINK_COLUMNS)

@@ -142,7 +142,7 @@ def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
 
 def dateline_fact(doc) -> dict[str, Any] | None:
     """The article's own dateline (found by ingest) as a date fact."""
-    if pd.isna(doc.dateline_start) or doc.dateline_date is None or pd.isna(doc.dateline_date):
+    if pd.isna(doc.dateline_start) or pd.isna(doc.dateline_date):
         return None
     return {
         "fact_type": "date",

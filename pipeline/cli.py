@@ -140,7 +140,7 @@ def normalize(out: Path = OUT) -> None:
     Example: facts normalize --out data/out
     """
     from pipeline.normalize import normalize_documents
-    from pipeline.schemas import read_table, write_table
+    from pipeline.schemas import write_table
 
     normalized = normalize_documents(_read("documents", out))
     typer.echo(f"wrote {write_table('normalized', normalized, out)} ({len(normalized)} documents)")

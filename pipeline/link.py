@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from pipeline.normalize import OffsetMap, fold_key, normalize_text
+from pipeline.normalize import OffsetMap, normalize_text
 from pipeline.rules import Rule, RuleSet, default_rules, form_regex
 
 FIGURE_TYPES = ("money", "doc_count", "percent", "quantity")

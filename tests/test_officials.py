@@ -8,7 +8,7 @@ from pipeline.evaluate import evaluate
 from pipeline.facttypes.official import same_name, same_word
 from pipeline.facttypes import MatchContext
 from pipeline.rules import RULES_DIR, default_rules, load_rules
-from pipeline.run import extract_tables, extract_text, run_pipeline
+from pipeline.run import extract_text, run_pipeline
 
 from conftest import ROOT
 

@@ -25,10 +25,14 @@ import ahocorasick
 MAX_STRINGS = 4096  # larger literal sets are not worth the automaton's memory
 NEEDS_KEPT = 3  # the most selective needs of a rule; more seldom skip another line
 PLACEHOLDER_BASE = 0xF0000  # private-use characters stand in for {placeholders} while parsing
-# In a literal string, these stand where the pattern asserts that no letter is before / after
-# (``(?<![^\W\d_])``, ``(?![^\W\d_])``): ``ین`` (yen) is in every line, a word ``ین`` is not.
-WORD_START, WORD_END = "\x02", "\x03"
-MARKS = WORD_START + WORD_END
+# Besides plain characters, a literal string may hold marks where the pattern asserts that no
+# letter is before / after (``(?<![^\W\d_])``, ``(?![\w\u200c])``: ``ین`` (yen) is in every
+# line, a word ``ین`` is not) and wildcards for one character of a class (``[\s\u200c]``, the
+# space between the words of a lexicon form). The automaton looks for the longest run of plain
+# characters (the string's key); the rest is checked where the key is found.
+WORD_START, WORD_END, SPACE, SPACE_OR_ZWNJ = "\x02", "\x03", "\x04", "\x05"
+WILDCARDS = {SPACE: str.isspace, SPACE_OR_ZWNJ: lambda ch: ch.isspace() or ch == "\u200c"}
+NOT_PLAIN = re.compile(f"[{WORD_START}{WORD_END}{SPACE}{SPACE_OR_ZWNJ}]")
 
 
 @dataclass(frozen=True)
@@ -57,19 +61,26 @@ EMPTY = Literals(NOTHING_KNOWN, NOTHING_KNOWN, NOTHING_KNOWN)
 def rarity(need: frozenset[str]) -> tuple[float, int]:
     """How rare a line holding ``need`` is, to sort by (lower is rarer): a need is as common as
     its shortest string (``.`` is in every line, ``-۰۱`` seldom), then as its number of strings.
-    A word boundary counts half a letter."""
-    shortest = min(len(unmarked(s)) + (len(s) - len(unmarked(s))) / 2 for s in need)
+    Characters beside the key (marks, wildcards, other runs) count half a letter."""
+    shortest = min(len(key_of(s)) + (len(s) - len(key_of(s))) / 2 for s in need)
     return -shortest, len(need)
 
 
-def unmarked(s: str) -> str:
-    return s.replace(WORD_START, "").replace(WORD_END, "")
+def key_of(s: str) -> str:
+    """The longest run of plain characters of ``s``: every text holding ``s`` holds it."""
+    return max(NOT_PLAIN.split(s), key=len)
+
+
+def _findable(s: str) -> bool:
+    """A string whose key is more than a single letter (a letter is on every line)."""
+    key = key_of(s)
+    return len(key) > 1 or (key != "" and not key.isalpha())
 
 
 def best_needs(needs) -> tuple[frozenset[str], ...]:
-    """The rarest needs; a need with a single letter is on every line and filters nothing."""
+    """The rarest needs that the automaton can look for."""
     usable = {_shortest_covering(n) for n in needs if n and "" not in n and len(n) <= MAX_STRINGS}
-    usable = {n for n in usable if all(len(unmarked(s)) > 1 or (unmarked(s) and not unmarked(s).isalpha()) for s in n)}
+    usable = {n for n in usable if all(_findable(s) for s in n)}
     kept: list[frozenset[str]] = []
     for need in sorted(usable, key=lambda n: (rarity(n), sorted(n))):
         # a need that a kept one implies (each kept string holds one of its strings) adds nothing
@@ -103,6 +114,22 @@ def _union(sets) -> frozenset[str] | None:
 
 
 NO_LETTER = sre_parse.parse(r"[^\W\d_]").data  # the class a word-boundary assertion rules out
+
+
+SPACE_CLASSES = {}  # the parsed classes a wildcard stands for
+for _pattern, _wildcard in ((r"\s", SPACE), (r"[\s\u200c]", SPACE_OR_ZWNJ), (r"[\u200c\s]", SPACE_OR_ZWNJ)):
+    SPACE_CLASSES[repr(sre_parse.parse(_pattern).data[0][1])] = _wildcard
+
+
+def _rules_out_letters(assertion) -> bool:
+    """A negative look-around of one character from a class that holds every letter:
+    ``(?<![^\W\d_])``, ``(?![\w\u200c])``, ``(?<!\w)``."""
+    items = assertion.data
+    if items == NO_LETTER:
+        return True
+    if len(items) != 1 or items[0][0] is not sre.IN:
+        return False
+    return (sre.CATEGORY, sre.CATEGORY_WORD) in items[0][1] and (sre.NEGATE, None) not in items[0][1]
 
 
 class LiteralReader:
@@ -181,6 +208,8 @@ class LiteralReader:
             if any(o is sre.LITERAL and c >= PLACEHOLDER_BASE for o, c in av):
                 # the parser turns `(?:{a}|{b})` into a class of two stand-in characters
                 return self._branch([self._item(o, c) for o, c in av])
+            if repr(av) in SPACE_CLASSES:
+                return Literals.of(frozenset({SPACE_CLASSES[repr(av)]}))
             return Literals.of(_class_chars(av))
         if op is sre.SUBPATTERN:
             return self._sequence(av[3])
@@ -198,7 +227,7 @@ class LiteralReader:
             if low == high == 1:
                 return inner
             return Literals(None, inner.prefixes, inner.suffixes, inner.needs)
-        if op is sre.ASSERT_NOT and av[1].data == NO_LETTER:
+        if op is sre.ASSERT_NOT and _rules_out_letters(av[1]):
             return Literals.of(frozenset({WORD_START if av[0] < 0 else WORD_END}))
         if op in (sre.ASSERT, sre.ASSERT_NOT, sre.AT):
             return EMPTY  # zero width
@@ -236,7 +265,7 @@ def _class_chars(items) -> frozenset[str] | None:
 
 class LineFinder:
     """Finds the lines that hold a rule's needs: its rarest need by one automaton over the
-    article (one pass for every rule), the others by a regex on those lines only."""
+    article (one pass for every rule), the others by looking for their keys on those lines."""
 
     def __init__(self, needs_by_key: dict):
         self.need_ids: dict[frozenset[str], int] = {}
@@ -244,17 +273,16 @@ class LineFinder:
             key: tuple(self.need_ids.setdefault(n, len(self.need_ids)) for n in needs)
             for key, needs in needs_by_key.items()
         }
-        self.plain = [tuple({unmarked(s) for s in need}) for need in self.need_ids]
-        # the automaton looks for strings without marks; each keeps where its marks were
-        variants: dict[str, dict[tuple, set[int]]] = {}
+        self.keys = [tuple({key_of(s) for s in need}) for need in self.need_ids]
+        variants: dict[str, dict[tuple, set[int]]] = {}  # key → {checks around it: need ids}
         for ids in self.needs_by_key.values():
             if ids:
-                need = list(self.need_ids)[ids[0]]
-                for s in need:
-                    variants.setdefault(unmarked(s), {}).setdefault(_mark_offsets(s), set()).add(ids[0])
+                for s in list(self.need_ids)[ids[0]]:
+                    key, checks = _key_and_checks(s)
+                    variants.setdefault(key, {}).setdefault(checks, set()).add(ids[0])
         self.automaton = ahocorasick.Automaton()
-        for s, by_marks in variants.items():
-            self.automaton.add_word(s, (len(s), tuple((marks, tuple(ids)) for marks, ids in by_marks.items())))
+        for key, by_checks in variants.items():
+            self.automaton.add_word(key, (len(key), tuple((checks, tuple(ids)) for checks, ids in by_checks.items())))
         if variants:
             self.automaton.make_automaton()
 
@@ -263,13 +291,11 @@ class LineFinder:
         lines: dict[int, set[int]] = {}
         if not self.need_ids:
             return lines
-        for end, (length, by_marks) in self.automaton.iter(text):
+        for end, (length, by_checks) in self.automaton.iter(text):
             start = end + 1 - length
             line = None
-            for (before, after), ids in by_marks:
-                if any(0 < start + o and text[start + o - 1].isalpha() for o in before):
-                    continue
-                if any(start + o < len(text) and text[start + o].isalpha() for o in after):
+            for checks, ids in by_checks:
+                if checks and not _passes(text, start, checks):
                     continue
                 line = bisect.bisect_right(line_starts, end) - 1 if line is None else line
                 for need_id in ids:
@@ -277,17 +303,39 @@ class LineFinder:
         return lines
 
 
-def _mark_offsets(s: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """Where in ``unmarked(s)`` no letter may be before (first) or at (second) an offset."""
-    before, after, offset = [], [], 0
-    for ch in s:
-        if ch == WORD_START:
-            before.append(offset)
-        elif ch == WORD_END:
-            after.append(offset)
-        else:
-            offset += 1
-    return tuple(before), tuple(after)
+def _key_and_checks(s: str) -> tuple[str, tuple]:
+    """``s``'s key and what else must hold where the key is found: ``(offset from the key's
+    start, what)``, ``what`` a character, a wildcard, or a mark (no letter before / at)."""
+    key = key_of(s)
+    at = s.index(key)
+    key_start = sum(1 for ch in s[:at] if ch not in (WORD_START, WORD_END))
+    checks, position = [], -key_start
+    for i, ch in enumerate(s):
+        if not at <= i < at + len(key):
+            checks.append((position, ch))
+        if ch not in (WORD_START, WORD_END):
+            position += 1
+    return key, tuple(checks)
+
+
+def _passes(text: str, start: int, checks: tuple) -> bool:
+    n = len(text)
+    for offset, what in checks:
+        at = start + offset
+        if what == WORD_START:
+            if at > 0 and text[at - 1].isalpha():
+                return False
+        elif what == WORD_END:
+            if at < n and text[at].isalpha():
+                return False
+        elif not 0 <= at < n:
+            return False
+        elif what in WILDCARDS:
+            if not WILDCARDS[what](text[at]):
+                return False
+        elif text[at] != what:
+            return False
+    return True
 
 
 class ArticleLines:
@@ -326,7 +374,7 @@ class ArticleLines:
         left to the rule's own regex)."""
         if (need_id, line) not in self.cache:
             text = self.text_of(line)
-            self.cache[need_id, line] = any(s in text for s in self.finder.plain[need_id])
+            self.cache[need_id, line] = any(key in text for key in self.finder.keys[need_id])
         return self.cache[need_id, line]
 
     def regions(self, key, trigger: re.Pattern | None, only: set[int] | None = None) -> list[tuple[int, int]]:

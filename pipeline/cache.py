@@ -46,13 +46,13 @@ class RuleCache:
     spends seconds parsing and compiling them in every process, each worker and each command.
     What it compiles to (sre's code, a list of numbers) depends only on the pattern and the
     Python build, so it is kept here, keyed by both, and handed back to sre as it is. The
-    needs (``pipeline/prefilter.py``) are kept beside, keyed also by the source of the code that
+    needs (``pipeline/prefilter.py``) are kept beside, keyed also by the version of the code that
     reads them."""
 
-    def __init__(self, reader_source: str):
+    def __init__(self, reader_version: str):
         version = f"{sys.implementation.cache_tag}-{_sre.MAGIC}"
         self.path = cache_dir() / f"rules-{version}.pickle"
-        self.reader = hashlib.sha256(reader_source.encode()).hexdigest()[:16]
+        self.reader = reader_version
         self.entries: dict[str, dict[str, Any]] = {}
         self.changed = False
         try:

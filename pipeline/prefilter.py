@@ -14,14 +14,18 @@ lie within one line, as the rules write ``[^\\S\\n]`` where a fact may not cross
 from __future__ import annotations
 
 import bisect
+import hashlib
 import re
 import re._constants as sre
 import re._parser as sre_parse
 from dataclasses import dataclass
 from itertools import product
+from pathlib import Path
 
 import ahocorasick
 
+# what the needs read here depend on: the code that read them (as imported, not as on disk now)
+READER_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 MAX_STRINGS = 4096  # larger literal sets are not worth the automaton's memory
 NEEDS_KEPT = 3  # the most selective needs of a rule; more seldom skip another line
 PLACEHOLDER_BASE = 0xF0000  # private-use characters stand in for {placeholders} while parsing
@@ -229,6 +233,9 @@ class LiteralReader:
             return Literals(None, inner.prefixes, inner.suffixes, inner.needs)
         if op is sre.ASSERT_NOT and _rules_out_letters(av[1]):
             return Literals.of(frozenset({WORD_START if av[0] < 0 else WORD_END}))
+        if op is sre.ASSERT and av[0] > 0:
+            # a look-ahead's text is in the line too (a rule's scan ends at the line's end)
+            return Literals(NOTHING_KNOWN, NOTHING_KNOWN, NOTHING_KNOWN, self._sequence(av[1]).needs)
         if op in (sre.ASSERT, sre.ASSERT_NOT, sre.AT):
             return EMPTY  # zero width
         return ANYTHING  # any character, categories, back-references, conditionals

@@ -249,7 +249,7 @@ def load_rules(rules_dir: Path = RULES_DIR) -> RuleSet:
     lexicons = {p.stem: load_lexicon(p) for p in sorted((rules_dir / "lexicons").glob("*.yaml"))}
     fragments = {name: lex.regex for name, lex in lexicons.items()}
     fragments.update(number_macros(lexicons))
-    cache = RuleCache(Path(prefilter.__file__).read_text(encoding="utf-8"))
+    cache = RuleCache(prefilter.READER_VERSION)
     macros_file = rules_dir / "macros.yaml"
     macros = (load_yaml(macros_file) or {}) if macros_file.exists() else {}
     for name, fragment in macros.items():

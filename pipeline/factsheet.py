@@ -32,10 +32,9 @@ def build_factsheet(facts: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
 
 def review_frame(facts: pd.DataFrame, documents: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
     """facts with the context a reviewer needs and an empty verdict column."""
-    sentence_text = sentences.set_index(["doc_id", "sentence_id"])["text"]
-    keys = list(zip(facts.doc_id, facts.sentence_id))
+    sentence_text = dict(zip(zip(sentences.doc_id, sentences.sentence_id), sentences.text))
     review = facts.copy()
-    review["sentence"] = [sentence_text.get(k) for k in keys]
+    review["sentence"] = [sentence_text.get(k) for k in zip(facts.doc_id, facts.sentence_id)]
     header = documents.set_index("doc_id")
     review["dateline"] = facts.doc_id.map(header["dateline_date"].astype("string"))
     review["agency"] = facts.doc_id.map(header["agency"])

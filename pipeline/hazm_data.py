@@ -7,6 +7,7 @@ worker process would pay; its lists are plain text files in the installed packag
 from __future__ import annotations
 
 import importlib.util
+import pickle
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,6 +18,23 @@ def hazm_data_dir() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise ModuleNotFoundError("hazm is not installed; run `make` to build the environment")
     return Path(spec.submodule_search_locations[0]) / "data"
+
+
+@lru_cache(maxsize=1)
+def word_frequencies() -> dict[str, int]:
+    """Every word of hazm's list with its corpus frequency; cached as a pickle per hazm version,
+    as reading the list costs a second in every process."""
+    from importlib import metadata
+
+    from pipeline.cache import cache_dir, write_atomic
+
+    cache = cache_dir() / f"hazm-{metadata.version('hazm')}-word-frequencies.pickle"
+    try:
+        return pickle.loads(cache.read_bytes())
+    except Exception:  # noqa: BLE001 - no cache or an unreadable one: read the list again
+        frequencies = {word: freq for word, freq, _ in words_list()}
+        write_atomic(cache, pickle.dumps(frequencies, protocol=pickle.HIGHEST_PROTOCOL))
+        return frequencies
 
 
 def words_list() -> list[tuple[str, int, tuple[str, ...]]]:

@@ -13,6 +13,7 @@ import codecs
 import hashlib
 import json
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -225,16 +226,16 @@ def _looks_like_text(text: str, *, persian: bool) -> bool:
     ``persian``: most letters must be of the Arabic script; else of the Arabic or Latin scripts.
     """
     letters = arabic = latin = spaces = 0
-    for ch in text:
+    for ch, n in Counter(text).items():  # each distinct character once (an article has ~100)
         category = unicodedata.category(ch)
         if category == "Cc" and ch not in "\t\n\r\f\v":
             return False
         if category.startswith("L"):
-            letters += 1
-            arabic += "\u0600" <= ch <= "\u06ff" or "\ufb50" <= ch <= "\ufeff"
-            latin += ch < "\u0250"
+            letters += n
+            arabic += n if "\u0600" <= ch <= "\u06ff" or "\ufb50" <= ch <= "\ufeff" else 0
+            latin += n if ch < "\u0250" else 0
         elif ch.isspace():
-            spaces += 1
+            spaces += n
     if not letters or (letters + spaces) / len(text) < MIN_PROSE_SHARE:
         return False
     if len(text) > 40 and spaces / len(text) < MIN_SPACE_SHARE:

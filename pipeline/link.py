@@ -209,9 +209,9 @@ def paragraph_speaker(figure, sentence, doc, rule):
     return (decision[0], rule.id) if decision else None
 
 
-def _sentences(raw: str, rows: pd.DataFrame, facts: list[dict], speech: Rule) -> list[Sentence]:
+def _sentences(raw: str, rows: list, facts: list[dict], speech: Rule) -> list[Sentence]:
     sentences = []
-    for row in rows.itertuples(index=False):
+    for row in rows:
         norm, offsets = normalize_text(raw[row.start : row.end])
         sentence = Sentence(int(row.sentence_id), int(row.start), int(row.end), raw.count("\n", 0, row.start), norm, offsets)
         cue = speech.pattern.search(norm)
@@ -240,12 +240,12 @@ def _decide(figure: dict, sentence: Sentence, doc: Document, prefix: str) -> Dec
     return None
 
 
-def link_document(raw: str, sentences: pd.DataFrame, facts: pd.DataFrame, dateline_fact_id: str | None, rules: RuleSet) -> list[dict]:
-    """The links of one document's figures."""
+def link_document(raw: str, sentences: list, records: list[dict], dateline_fact_id: str | None, rules: RuleSet) -> list[dict]:
+    """The links of one document's figures (``sentences``: its rows by ``sentence_id``;
+    ``records``: its facts by ``start``)."""
     link_rules = {r.id: r for r in rules.for_type("link")}
-    records = facts.sort_values("start").to_dict("records")
     doc = Document(
-        sentences=_sentences(raw, sentences.sort_values("sentence_id"), records, link_rules["link.who.quote_speaker"]),
+        sentences=_sentences(raw, sentences, records, link_rules["link.who.quote_speaker"]),
         officials=[f for f in records if f["fact_type"] == "official"],
         dateline=next((f for f in records if f["fact_id"] == dateline_fact_id), None),
         rules=link_rules,
@@ -274,10 +274,16 @@ def link_facts(facts: pd.DataFrame, sentences: pd.DataFrame, documents: pd.DataF
     rules = rules or default_rules()
     raw_by_id = dict(zip(documents.doc_id, documents.text))
     datelines = facts[facts.rule_id.str.startswith("header.dateline", na=False)].set_index("doc_id")["fact_id"].to_dict()
-    sentences_by_doc = dict(tuple(sentences.groupby("doc_id")))
+    # one pass over each table, not one pandas selection per article (thousands per batch)
+    sentences_by_doc: dict[str, list] = {}
+    for row in sentences.sort_values(["doc_id", "sentence_id"]).itertuples(index=False):
+        sentences_by_doc.setdefault(row.doc_id, []).append(row)
+    facts_by_doc: dict[str, list[dict]] = {}
+    for record in facts.sort_values(["doc_id", "start"], kind="stable").to_dict("records"):
+        facts_by_doc.setdefault(record["doc_id"], []).append(record)
     rows: list[dict] = []
-    for doc_id, doc_facts in facts.groupby("doc_id"):
-        if not doc_facts.fact_type.isin(FIGURE_TYPES).any():
+    for doc_id, records in facts_by_doc.items():
+        if not any(r["fact_type"] in FIGURE_TYPES for r in records):
             continue
-        rows += link_document(raw_by_id[doc_id], sentences_by_doc[doc_id], doc_facts, datelines.get(doc_id), rules)
+        rows += link_document(raw_by_id[doc_id], sentences_by_doc[doc_id], records, datelines.get(doc_id), rules)
     return pd.DataFrame(rows, columns=LINK_COLUMNS)

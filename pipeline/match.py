@@ -8,15 +8,14 @@ steps. Within a fact type, overlapping candidates are resolved by keeping the lo
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import pandas as pd
 
-from pipeline.facttypes import MatchContext, get_finalizer, get_producer
+from pipeline.facttypes import MatchContext, get_finalizer, get_producer, is_on_request
 from pipeline.normalize import OffsetMap
+from pipeline.prefilter import ArticleLines
 from pipeline.rules import RuleSet, default_rules
 from pipeline.schemas import MATCHED_TYPES, SCHEMAS
 
@@ -31,90 +30,30 @@ class Candidate:
     values: dict[str, Any] = field(default_factory=dict)
 
 
-def trigger_regions(text: str, trigger: re.Pattern | None) -> list[tuple[int, int]]:
-    """The lines of ``text`` that hold a match of ``trigger`` (all of it without a trigger).
-
-    Python's ``re`` scans every position once per rule; most lines of an article hold no
-    currency, percent sign or unit, so the rules of such a file need not look at them.
-    """
-    if trigger is None:
-        return [(0, len(text))]
-    regions: list[tuple[int, int]] = []
-    for m in trigger.finditer(text):
-        start = text.rfind("\n", 0, m.start()) + 1
-        end = text.find("\n", m.end())
-        end = len(text) if end < 0 else end
-        if regions and start <= regions[-1][1]:
-            regions[-1] = (regions[-1][0], max(end, regions[-1][1]))
-        else:
-            regions.append((start, end))
-    return regions
+def find_candidates(lines: ArticleLines, ctx: MatchContext, fact_type: str) -> list[Candidate]:
+    """Every match of every rule of ``fact_type`` that its producer accepts, looked for on the
+    lines that hold the rule's needs (``pipeline/prefilter.py``); rules of producers registered
+    ``on_request`` wait for the finalizer to ask (:func:`requested_candidates`)."""
+    rules = [(i, r) for i, r in enumerate(ctx.rules.for_type(fact_type)) if not is_on_request(fact_type, r.producer)]
+    return _candidates(lines, ctx, fact_type, rules, None)
 
 
-@lru_cache(maxsize=512)
-def required_parts(pattern: str, flags: int) -> tuple[re.Pattern, ...]:
-    """The named groups every match of ``pattern`` holds (at its top level, not optional), as
-    patterns of their own: `(?P<title>{official_title_plural})` of a list of officials.
-
-    A region in which one of them is nowhere found holds no match, so the rule need not scan it
-    (rare words such as plural titles let most articles skip the costliest rules)."""
-    parts, depth, i, opened = [], 0, 0, []
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 1
-        elif ch == "[":
-            i = _class_end(pattern, i)
-        elif ch == "(":
-            opened.append(i)
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            start = opened.pop()
-            name = re.match(r"\(\?P<(\w+)>", pattern[start:])
-            optional = pattern[i + 1 : i + 2] in ("?", "*", "{")
-            if depth == 0 and name and not optional:
-                parts.append(pattern[start + name.end() : i])
-        elif ch == "|" and depth == 0:
-            return ()  # alternatives at the top: no part is in every match
-        i += 1
-    own = [p for p in parts if not re.search(r"\\[1-9]|\(\?P=|\(\?\(", p)]  # no back-references
-    return tuple(re.compile(p, flags) for p in own)
+def requested_candidates(ctx: MatchContext, fact_type: str, producer: str, line_numbers: set[int]) -> list[Candidate]:
+    """The candidates of the rules of ``producer`` on the lines ``line_numbers`` of the article."""
+    rules = [(i, r) for i, r in enumerate(ctx.rules.for_type(fact_type)) if r.producer == producer]
+    return _candidates(ctx.lines, ctx, fact_type, rules, line_numbers)
 
 
-def _class_end(pattern: str, i: int) -> int:
-    """The index of the ``]`` closing the character class opened at ``pattern[i]``."""
-    i += 1
-    if pattern[i : i + 1] == "^":
-        i += 1
-    if pattern[i : i + 1] == "]":
-        i += 1
-    while pattern[i] != "]":
-        i += 2 if pattern[i] == "\\" else 1
-    return i
-
-
-def find_candidates(text: str, ctx: MatchContext, fact_type: str) -> list[Candidate]:
-    """Every match of every rule of ``fact_type`` that its producer accepts."""
+def _candidates(lines: ArticleLines, ctx: MatchContext, fact_type: str, rules, only: set[int] | None) -> list[Candidate]:
+    text = lines.text
     found = []
-    regions_by_trigger: dict = {}
     matches_by_pattern: dict = {}  # rules that share a pattern (one per producer) scan once
-    part_found: dict = {}
-
-    def has_part(part: re.Pattern, region: tuple[int, int]) -> bool:
-        if (part, region) not in part_found:
-            part_found[part, region] = part.search(text, *region) is not None
-        return part_found[part, region]
-
-    for priority, rule in enumerate(ctx.rules.for_type(fact_type)):
+    for priority, rule in rules:
         produce = get_producer(fact_type, rule.producer)
         group = "span" if "span" in rule.pattern.groupindex else 0
-        if rule.trigger not in regions_by_trigger:
-            regions_by_trigger[rule.trigger] = trigger_regions(text, rule.trigger)
         scan = (rule.pattern.pattern, rule.pattern.flags, rule.trigger)
         if scan not in matches_by_pattern:
-            parts = required_parts(rule.pattern.pattern, rule.pattern.flags)
-            regions = [region for region in regions_by_trigger[rule.trigger] if all(has_part(part, region) for part in parts)]
+            regions = lines.regions(rule.id, rule.trigger, only)
             matches_by_pattern[scan] = [m for start, end in regions for m in rule.pattern.finditer(text, start, end)]
         for m in matches_by_pattern[scan]:
             if m.end(group) <= m.start(group):
@@ -161,7 +100,8 @@ def match_document(doc, text: str, offsets: OffsetMap, sentence_starts: list[int
     """All facts of one document, as rows with raw offsets."""
     dateline = None if pd.isna(doc.dateline_date) else doc.dateline_date
     calendar = doc.dateline_calendar if dateline else None
-    ctx = MatchContext(rules=rules, text=text, dateline=dateline, dateline_calendar=calendar)
+    lines = ArticleLines(text, rules.line_finder)
+    ctx = MatchContext(rules=rules, text=text, dateline=dateline, dateline_calendar=calendar, lines=lines)
     rows = []
     header = dateline_fact(doc)
     if header:
@@ -169,7 +109,7 @@ def match_document(doc, text: str, offsets: OffsetMap, sentence_starts: list[int
     for fact_type in MATCHED_TYPES:
         # a rule that finds the dateline again does not add a second fact
         taken = [(header["start"], header["end"])] if header and fact_type == "date" else []
-        candidates = find_candidates(text, ctx, fact_type)
+        candidates = find_candidates(lines, ctx, fact_type)
         finish = get_finalizer(fact_type)
         if finish:
             candidates = finish(candidates, ctx)

@@ -10,23 +10,18 @@ from __future__ import annotations
 
 import bisect
 import json
-import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from pipeline.cache import cache_dir, write_atomic
 from pipeline.rules import RULES_DIR, load_yaml
 
 ZWNJ = "\u200c"
-
-
-def _cache_dir() -> Path:
-    return Path(os.environ.get("FACTS_CACHE_DIR", Path.home() / ".cache" / "persian-facts"))
 
 
 def _hazm_char_tables() -> dict[str, str]:
@@ -36,7 +31,7 @@ def _hazm_char_tables() -> dict[str, str]:
     are read once per installed hazm version and cached as JSON.
     """
     version = metadata.version("hazm")
-    cache = _cache_dir() / f"hazm-{version}-chars.json"
+    cache = cache_dir() / f"hazm-{version}-chars.json"
     if cache.exists():
         return json.loads(cache.read_text(encoding="utf-8"))
     from hazm import Normalizer
@@ -50,13 +45,7 @@ def _hazm_char_tables() -> dict[str, str]:
     for pattern, _ in hazm.diacritics_patterns + hazm.specials_chars_patterns:
         for ch in re.sub(r"^\[|\]$", "", pattern):
             table[ch] = ""
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(cache)
-    except OSError:
-        pass  # an unwritable cache only costs the next process the hazm import again
+    write_atomic(cache, json.dumps(table, ensure_ascii=False).encode("utf-8"))
     return table
 
 
@@ -159,12 +148,11 @@ def normalize_document(raw: str) -> tuple[str, OffsetMap]:
     return normalize_text(mask_markup(raw))
 
 
-@lru_cache(maxsize=1 << 16)
 @lru_cache(maxsize=1 << 16)  # producers look up the same few words in lexicons again and again
 def fold_key(text: str) -> str:
-    """A comparison key: folded, with ZWNJ and spaces removed (``رئیس‌جمهور`` == ``رئیسجمهور``)."""
-    folded, _ = normalize_text(text)
-    return re.sub(rf"[\s{ZWNJ}]+", "", folded)
+    """A comparison key: folded, with ZWNJ and spaces removed (``رئیس‌جمهور`` == ``رئیسجمهور``).
+    The same fold as :func:`normalize_text`, by ``str.translate``, faster on a few words."""
+    return re.sub(rf"[\s{ZWNJ}]+", "", text.translate(fold_table()))
 
 
 def normalize_documents(documents: pd.DataFrame) -> pd.DataFrame:

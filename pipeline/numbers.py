@@ -36,10 +36,9 @@ ORDINAL_DIGIT_SUFFIX = f"[\\s{ZWNJ}-]?(?:امین|ام|مین)"  # "۲۱ام", "
 
 
 def _alternatives(lexicon: Lexicon, keep=lambda value: True) -> str:
-    from pipeline.rules import form_regex
+    from pipeline.rules import forms_regex
 
-    forms = {form_regex(f) for f in lexicon.forms if keep(lexicon.value(f))}
-    return "(?:" + "|".join(sorted(forms, key=len, reverse=True)) + ")"
+    return "(?:" + forms_regex(f for f in lexicon.forms if keep(lexicon.value(f))) + ")"
 
 
 def _word_classes(lexicons: dict[str, Lexicon]) -> dict[str, str]:

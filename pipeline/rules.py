@@ -26,6 +26,12 @@ from typing import Any
 
 import yaml
 
+from pipeline import prefilter
+from pipeline.cache import RuleCache
+from pipeline.prefilter import LineFinder, LiteralReader
+
+# libyaml's loader when PyYAML was built with it: the rules load several times faster
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 RULE_KEYS = {"id", "pattern", "producer", "examples", "negatives", "note", "options"}
 FILE_KEYS = {"fact_type", "description", "rules", "trigger"}
@@ -40,18 +46,62 @@ class RuleError(ValueError):
 def load_yaml(path: Path) -> Any:
     try:
         with open(path, encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+            return yaml.load(fh, Loader=SAFE_LOADER)
     except (OSError, yaml.YAMLError) as exc:
         raise RuleError(f"{path}: cannot read YAML: {exc}") from exc
 
 
-def form_regex(form: str) -> str:
-    """A lexicon form as regex: internal spaces/ZWNJ match a space, a ZWNJ or nothing."""
+def form_parts(form: str) -> list[str]:
+    """A lexicon form, normalized, split at its spaces/ZWNJ (each may be written as a space, a
+    ZWNJ or nothing)."""
     from pipeline.normalize import normalize_text
 
     folded, _ = normalize_text(form.strip())
-    parts = re.split(rf"[\s{ZWNJ}]+", folded)
-    return rf"[\s{ZWNJ}]?".join(re.escape(p) for p in parts)
+    return re.split(rf"[\s{ZWNJ}]+", folded)
+
+
+def form_regex(form: str) -> str:
+    """A lexicon form as regex: internal spaces/ZWNJ match a space, a ZWNJ or nothing."""
+    return rf"[\s{ZWNJ}]?".join(re.escape(p) for p in form_parts(form))
+
+
+SEPARATOR = object()  # one space or ZWNJ between the parts of a form
+
+
+def forms_regex(forms) -> str:
+    """Forms as one regex alternation, factored into a trie (longest match first).
+
+    Python's ``re`` tries the alternatives of a flat ``a|b|c…`` one after another at every
+    position; a lexicon of a thousand words then costs a thousand tries per word start. A trie
+    tries only the words that share the text's first letters, so patterns built of lexicons
+    scan many times faster (and compile faster)."""
+    trie: dict = {}
+    for form in forms:
+        parts = form_parts(form)
+        variants = [list(parts[0])]
+        for part in parts[1:]:  # a separator is written as one space/ZWNJ or not at all
+            variants = [v + tail for v in variants for tail in ([SEPARATOR, *part], list(part))]
+        for atoms in variants:
+            node = trie
+            for atom in atoms:
+                node = node.setdefault(atom, {})
+            node[None] = {}
+    return _trie_regex(trie) if trie else "(?!)"
+
+
+def _trie_regex(node: dict) -> str:
+    """The regex of a trie node; its end (``None``) comes last, so longer words win."""
+    branches = [
+        (rf"[\s{ZWNJ}]" if atom is SEPARATOR else re.escape(atom)) + _trie_regex(child)
+        for atom, child in node.items()
+        if atom is not None
+    ]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if None not in node:
+        return body
+    return f"(?:{body})?"
 
 
 VALUES_REMEMBERED = 1 << 16  # surfaces per lexicon whose value is kept (then forgotten at once)
@@ -81,11 +131,10 @@ class Lexicon:
     def _value_of(self) -> dict[str, Any]:
         return {}
 
-    @property
+    @cached_property
     def regex(self) -> str:
-        alternatives = sorted({form_regex(f) for f in self.forms}, key=len, reverse=True)
         # a form starts a word; a digit may touch it ("1226تومانی", "۵۰درصد")
-        return "(?<![^\\W\\d_])(?:" + "|".join(alternatives) + ")"
+        return "(?<![^\\W\\d_])(?:" + forms_regex(self.forms) + ")"
 
 
 @dataclass(frozen=True)
@@ -99,6 +148,7 @@ class Rule:
     negatives: tuple[str, ...] = ()
     options: dict = field(default_factory=dict)
     trigger: re.Pattern | None = None  # the file's prefilter: lines without a match are skipped
+    needs: tuple[frozenset[str], ...] = ()  # literal sets every match holds one of (prefilter.py)
 
 
 @dataclass(frozen=True)
@@ -106,6 +156,19 @@ class RuleSet:
     lexicons: dict[str, Lexicon]
     macros: dict[str, str]
     rules: tuple[Rule, ...]
+    trigger_needs: dict[str, tuple[frozenset[str], ...]] = field(default_factory=dict)
+    files: tuple[tuple[str, str], ...] = ()  # (path under the rules folder, text) of every file
+
+    def __reduce__(self):
+        """A rule set travels to a worker process or a Dask worker as the text of its files and
+        is built there again, once per process (from the compiled cache: fractions of a second),
+        not as compiled regexes, which every unpickling would compile again (seconds)."""
+        return rules_from_files, (self.files,)
+
+    @cached_property
+    def line_finder(self) -> LineFinder:
+        """The automaton that finds, in one pass, the lines each rule and trigger must scan."""
+        return LineFinder({**{r.id: r.needs for r in self.rules}, **self.trigger_needs})
 
     @cached_property
     def _by_type(self) -> dict[str, tuple[Rule, ...]]:
@@ -119,6 +182,19 @@ class RuleSet:
 
     def lexicon(self, name: str) -> Lexicon:
         return self.lexicons[name]
+
+    def options(self, fact_type: str) -> dict:
+        """The ``options`` of the first rule of ``fact_type`` that has them (a file's rules
+        share one block of options through a YAML anchor)."""
+        return self._options.get(fact_type, {})
+
+    @cached_property
+    def _options(self) -> dict[str, dict]:
+        options: dict[str, dict] = {}
+        for rule in self.rules:
+            if rule.options:
+                options.setdefault(rule.fact_type, rule.options)
+        return options
 
 
 def load_lexicon(path: Path) -> Lexicon:
@@ -159,9 +235,9 @@ def expand(pattern: str, fragments: dict[str, str], where: str, _depth: int = 0)
     return PLACEHOLDER.sub(sub, pattern)
 
 
-def _compile(pattern: str, fragments: dict[str, str], where: str) -> re.Pattern:
+def _compile(pattern: str, fragments: dict[str, str], where: str, cache: RuleCache) -> re.Pattern:
     try:
-        return re.compile(expand(pattern, fragments, where))
+        return cache.pattern(expand(pattern, fragments, where))
     except re.error as exc:
         raise RuleError(f"{where}: pattern does not compile: {exc}") from exc
 
@@ -173,6 +249,7 @@ def load_rules(rules_dir: Path = RULES_DIR) -> RuleSet:
     lexicons = {p.stem: load_lexicon(p) for p in sorted((rules_dir / "lexicons").glob("*.yaml"))}
     fragments = {name: lex.regex for name, lex in lexicons.items()}
     fragments.update(number_macros(lexicons))
+    cache = RuleCache(prefilter.READER_VERSION)
     macros_file = rules_dir / "macros.yaml"
     macros = (load_yaml(macros_file) or {}) if macros_file.exists() else {}
     for name, fragment in macros.items():
@@ -180,10 +257,12 @@ def load_rules(rules_dir: Path = RULES_DIR) -> RuleSet:
             raise RuleError(f"{macros_file}: macro {name!r} is also a lexicon or number macro")
         fragments[name] = fragment
     for name in macros:
-        _compile(f"{{{name}}}", fragments, f"{macros_file}: macro {name}")
+        _compile(f"{{{name}}}", fragments, f"{macros_file}: macro {name}", cache)
 
     rules: list[Rule] = []
     seen: dict[str, Path] = {}
+    literals = LiteralReader(fragments)
+    trigger_needs = {}
     for path in sorted(rules_dir.glob("*.yaml")):
         if path.name in ("macros.yaml", "normalize.yaml"):
             continue
@@ -193,7 +272,9 @@ def load_rules(rules_dir: Path = RULES_DIR) -> RuleSet:
         unknown = set(data) - FILE_KEYS
         if unknown:
             raise RuleError(f"{path}: unknown key(s) {sorted(unknown)}; allowed: {sorted(FILE_KEYS)}")
-        trigger = _compile(data["trigger"], fragments, f"{path}: trigger") if "trigger" in data else None
+        trigger = _compile(data["trigger"], fragments, f"{path}: trigger", cache) if "trigger" in data else None
+        if trigger:
+            trigger_needs[trigger.pattern] = cache.needs(trigger.pattern, lambda: literals.needs(data["trigger"]))
         for raw_rule in data["rules"]:
             rule_id = raw_rule.get("id") if isinstance(raw_rule, dict) else None
             where = f"{path}: rule {rule_id or '(no id)'}"
@@ -212,20 +293,52 @@ def load_rules(rules_dir: Path = RULES_DIR) -> RuleSet:
             if not rule_id.startswith(data["fact_type"] + "."):
                 raise RuleError(f"{where}: rule ids of this file start with '{data['fact_type']}.'")
             seen[rule_id] = path
+            raw_pattern = raw_rule.get("pattern", "(?!)")
+            pattern = _compile(raw_pattern, fragments, where, cache)
             rules.append(
                 Rule(
                     id=rule_id,
                     fact_type=data["fact_type"],
-                    pattern=_compile(raw_rule.get("pattern", "(?!)"), fragments, where),
+                    pattern=pattern,
                     producer=raw_rule["producer"],
                     source=path,
                     examples=tuple(raw_rule.get("examples") or ()),
                     negatives=tuple(raw_rule.get("negatives") or ()),
                     options=dict(raw_rule.get("options") or {}),
                     trigger=trigger,
+                    needs=cache.needs(pattern.pattern, lambda: literals.needs(raw_pattern)),
                 )
             )
-    return RuleSet(lexicons, fragments, tuple(rules))
+    cache.save()
+    files = tuple((str(p.relative_to(rules_dir)), p.read_text(encoding="utf-8")) for p in sorted(rules_dir.rglob("*.yaml")))
+    return RuleSet(lexicons, fragments, tuple(rules), trigger_needs, files)
+
+
+@lru_cache(maxsize=4)
+def rules_from_files(files: tuple[tuple[str, str], ...]) -> RuleSet:
+    """The rule set ``files`` make (see :meth:`RuleSet.__reduce__`), loaded from a copy of them
+    in the cache folder, or in a temporary folder if the cache is not writable."""
+    import hashlib
+    import tempfile
+
+    from pipeline.cache import cache_dir
+
+    digest = hashlib.sha256(repr(files).encode()).hexdigest()[:16]
+    folder = cache_dir() / "rules" / digest
+    if not _write_files(folder, files):
+        folder = Path(tempfile.mkdtemp(prefix="facts-rules-"))
+        _write_files(folder, files)
+    return load_rules(folder)
+
+
+def _write_files(folder: Path, files: tuple[tuple[str, str], ...]) -> bool:
+    from pipeline.cache import write_atomic
+
+    return all(
+        (folder / name).exists() and (folder / name).read_text(encoding="utf-8") == text
+        or write_atomic(folder / name, text.encode("utf-8"))
+        for name, text in files
+    )
 
 
 @lru_cache(maxsize=1)

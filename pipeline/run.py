@@ -15,8 +15,10 @@ written while a spreadsheet can open it.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
+import shutil
 import time
 from dataclasses import dataclass, field
 from itertools import chain, islice
@@ -34,7 +36,7 @@ from pipeline.rules import RULES_DIR, RuleSet, default_rules, load_rules
 from pipeline.schemas import MATCHED_TYPES, SCHEMAS, empty_frame, merge_parts, part_path, part_paths, remove_table, write_part
 from pipeline.sentences import sentence_rows
 
-DEFAULT_BATCH_SIZE = 500
+DEFAULT_BATCH_SIZE = 200  # articles; small enough that 2 workers share even a few thousand evenly
 SINGLE_FILE_MAX_DOCS = 2_000  # larger runs keep their big tables (text) as datasets only
 CSV_MAX_ROWS = 1_000_000  # a spreadsheet opens at most 1,048,576 rows
 BATCH_TABLES = (
@@ -267,14 +269,26 @@ class BatchStore:
         parts = (path.stem.removeprefix("part-") for path in self.manifests.glob("part-*.json"))
         return frozenset(p for p in parts if all(path.exists() for path in self.part_paths(p)))
 
+    def review_path(self, part: str) -> Path:
+        """The batch's rows of facts.csv (no header), written where the batch ran, so that
+        the end of the run only joins them."""
+        return self.manifests / f"part-{part}.csv"
+
     def part_paths(self, part: str) -> list[Path]:
-        return [part_path(name, self.out_dir, part) for name in BATCH_TABLES]
+        return [part_path(name, self.out_dir, part) for name in BATCH_TABLES] + [self.review_path(part)]
 
     def write_parts(self, part: str, tables: dict[str, pd.DataFrame]) -> None:
         """Every part of a batch; its manifest goes first (it is rewritten once all are there)."""
         self.manifest_path(part).unlink(missing_ok=True)
         for name in BATCH_TABLES:
             write_part(name, tables[name], self.out_dir, part)
+        documents = tables["documents"]
+        # only ok articles have facts, and their doc_ids are unique (a duplicate is not ok)
+        review = review_frame(tables["facts"], documents[documents.status == "ok"], tables["sentences"])
+        self.manifests.mkdir(parents=True, exist_ok=True)
+        tmp = self.review_path(part).with_suffix(".tmp")
+        tmp.write_text(review.to_csv(header=False, index=False), encoding="utf-8")
+        tmp.replace(self.review_path(part))
 
     def write_manifest(self, result: BatchResult) -> None:
         """Marks a batch complete, with its counts for the summary of a later run that skips it."""
@@ -289,6 +303,8 @@ class BatchStore:
         stale = [path for path in self.manifests.glob("part-*.json") if path.stem not in keep] if self.manifests.is_dir() else []
         for name in BATCH_TABLES:
             stale += [path for path in part_paths(name, self.out_dir) if path.stem not in keep]
+        if self.manifests.is_dir():
+            stale += [path for path in self.manifests.glob("part-*.csv") if path.stem not in keep]
         for path in stale:
             path.unlink()
 
@@ -421,20 +437,12 @@ def _merge_outputs(out_dir: Path, parts: list[str], summary: RunSummary) -> None
 
 
 def _write_review_csv(out_dir: Path, parts: list[str], path: Path) -> None:
-    """facts.csv (UTF-8 with BOM) from the parts, one batch at a time, atomically."""
+    """facts.csv (UTF-8 with BOM): the header, then each batch's rows as its run wrote them."""
     tmp = path.with_name(f".{path.name}.tmp")
-    header = True
-    with open(tmp, "w", encoding="utf-8-sig", newline="") as csv_file:
+    store = BatchStore(out_dir)
+    with open(tmp, "wb") as csv_file:
+        csv_file.write(codecs.BOM_UTF8 + (",".join(SCHEMAS["facts"].names + CSV_CONTEXT_COLUMNS) + "\n").encode("utf-8"))
         for part in parts:
-            documents = pd.read_parquet(part_path("documents", out_dir, part), columns=["doc_id", "status", "dateline_date", "agency"])
-            # only ok articles have facts, and their doc_ids are unique (a duplicate is not ok)
-            review = review_frame(
-                pd.read_parquet(part_path("facts", out_dir, part)),
-                documents[documents.status == "ok"],
-                pd.read_parquet(part_path("sentences", out_dir, part)),
-            )
-            review.to_csv(csv_file, header=header, index=False)
-            header = False
-        if header:  # no batch at all: the columns alone
-            csv_file.write(",".join(SCHEMAS["facts"].names + CSV_CONTEXT_COLUMNS) + "\n")
+            with open(store.review_path(part), "rb") as rows:
+                shutil.copyfileobj(rows, csv_file)
     tmp.replace(path)

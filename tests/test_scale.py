@@ -120,7 +120,7 @@ def test_a_rerun_skips_unchanged_batches_and_a_rules_change_redoes_all(tmp_path)
 
     (corpus / last).unlink()
     fewer = run_pipeline(corpus, tmp_path / "out", batch_size=1, rules_dir=rules)
-    assert len(list((tmp_path / "out" / "facts").glob("part-*"))) == len(list((tmp_path / "out" / "_batches").glob("part-*"))) == 4
+    assert len(list((tmp_path / "out" / "facts").glob("part-*"))) == len(list((tmp_path / "out" / "_batches").glob("part-*.json"))) == len(list((tmp_path / "out" / "_batches").glob("part-*.csv"))) == 4
     assert len(pd.read_parquet(tmp_path / "out" / "documents")) == fewer.documents == len(SEEDS) - 1
 
 

@@ -7,6 +7,9 @@ and the :class:`MatchContext` and returns the fact's value columns, or None to r
 
 A fact type may also register one :func:`finalizer`: a document-level step that sees all the
 candidates of one document at once (e.g. to fold later mentions of a person into the first).
+A producer registered ``on_request`` is not run over the article with the others: its rules
+match only on the lines the finalizer asks for (:func:`pipeline.match.requested_candidates`),
+for rules that match nearly every word but matter on a few lines only the finalizer can tell.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from pipeline.rules import RuleSet
 
 Producer = Callable[[re.Match, "MatchContext"], "dict[str, Any] | None"]
 PRODUCERS: dict[tuple[str, str], Producer] = {}
+ON_REQUEST: set[tuple[str, str]] = set()
 Finalizer = Callable[[list, "MatchContext"], list]
 FINALIZERS: dict[str, Finalizer] = {}
 MODULES = ("header", "money", "date", "doc_count", "official", "percent", "quantity", "named_document")
@@ -35,14 +39,17 @@ class MatchContext:
     text: str = ""  # the document's normalized text
     dateline: dt.date | None = None
     dateline_calendar: str | None = None  # the calendar the dateline is written in
+    lines: Any = None  # the article's lines (pipeline.prefilter.ArticleLines) while matching
 
     def lexicon_value(self, lexicon: str, surface: str | None) -> Any:
         return None if surface is None else self.rules.lexicon(lexicon).value(surface)
 
 
-def producer(fact_type: str, name: str) -> Callable[[Producer], Producer]:
+def producer(fact_type: str, name: str, *, on_request: bool = False) -> Callable[[Producer], Producer]:
     def register(fn: Producer) -> Producer:
         PRODUCERS[(fact_type, name)] = fn
+        if on_request:
+            ON_REQUEST.add((fact_type, name))
         return fn
 
     return register
@@ -73,6 +80,11 @@ def _load_modules() -> None:
 def get_finalizer(fact_type: str) -> Finalizer | None:
     _load_modules()
     return FINALIZERS.get(fact_type)
+
+
+def is_on_request(fact_type: str, name: str) -> bool:
+    _load_modules()
+    return (fact_type, name) in ON_REQUEST
 
 
 def get_producer(fact_type: str, name: str) -> Producer:

@@ -14,25 +14,16 @@ from functools import lru_cache
 
 from pipeline.evaluate import name_key
 from pipeline.facttypes import MatchContext, finalizer, producer
+from pipeline.hazm_data import word_frequencies  # a frequent word is an ordinary word
+from pipeline.rules import expand
 
 WORD = re.compile(r"[^\s«»،,:]+")
 WORD_BEFORE = re.compile("([\u0621-\u06cc\u200c]+)[^\\S\n]+$")
 PLURAL = re.compile("(?:\u200cها|\u200c?های|\u200c?هایی)$")
 
 
-@lru_cache(maxsize=1)
-def word_frequencies() -> dict[str, int]:
-    """hazm's word list with corpus frequencies: a frequent word is an ordinary word."""
-    from pipeline.hazm_data import words_list
-
-    return {word: freq for word, freq, _ in words_list()}
-
-
 def _options(ctx: MatchContext) -> dict:
-    for rule in ctx.rules.for_type("official"):
-        if rule.options:
-            return rule.options
-    return {}
+    return ctx.rules.options("official")
 
 
 def _frequency_at_least(word: str, option: str, ctx: MatchContext) -> bool:
@@ -291,10 +282,13 @@ def registry(m, ctx):
     return _registry_entry(canonical, ctx) | {"_core": canonical.split()}
 
 
-@producer("official", "mention")
+@producer("official", "mention", on_request=True)
 def mention(m, ctx):
-    """Any name-like word, kept as its match: :func:`fold_people` reads it only when the word
-    can name a person found, and most words of an article cannot."""
+    """Any name-like word but an ordinary one, kept as its match: :func:`fold_people` reads it
+    only when the word can name a person found, and most words of an article cannot."""
+    words = WORD.findall(m.group("span"))
+    if not words or _is_common(words[-1], ctx):
+        return None  # what _may_name_someone would say first, before a candidate is made
     return {"_mention": m}
 
 
@@ -471,12 +465,37 @@ def _registry_word(word: str, ctx: MatchContext) -> str | None:
 
 def _registry_person(word: str, ctx: MatchContext) -> str | None:
     lexicon = ctx.rules.lexicon("official_registry")
-    for form in lexicon.forms:
-        if " " in form.strip() or len(name_key(form)) != len(name_key(word)):
-            continue
+    for form in _registry_index(ctx).forms_by_shape.get(_shape(word), []):
         if _bare_word_names(word, form, ctx):
             return lexicon.value(form)
     return None
+
+
+@dataclass(frozen=True)
+class RegistryIndex:
+    """The registry's one-word forms by their :func:`_shape` (in the lexicon's order), and
+    every shape a one-word mention of a registry person may have (see :func:`_lines_naming`)."""
+
+    lexicon: object
+    forms_by_shape: dict[tuple, list[str]]
+    mention_shapes: frozenset[tuple[int, str, str]]
+
+
+REGISTRY_INDEX: dict[int, RegistryIndex] = {}  # id(lexicon) → its index
+
+
+def _registry_index(ctx: MatchContext) -> RegistryIndex:
+    lexicon = ctx.rules.lexicon("official_registry")
+    index = REGISTRY_INDEX.get(id(lexicon))
+    if index is None or index.lexicon is not lexicon:
+        by_shape: dict[tuple, list[str]] = {}
+        for form in lexicon.forms:
+            if " " not in form.strip():
+                by_shape.setdefault(_shape(form), []).append(form)
+        canonical = [Person(core=name.split(), name=name) for name in set(lexicon.values.values())]
+        shapes = _surname_shapes(canonical) | set(by_shape)
+        index = REGISTRY_INDEX[id(lexicon)] = RegistryIndex(lexicon, by_shape, frozenset(shapes))
+    return index
 
 
 def _home_country(person: Person, ctx: MatchContext) -> str | None:
@@ -496,11 +515,48 @@ def _office_named(title: str | None, ctx: MatchContext) -> bool:
     return any(lexicon.value(m.group()) == title for m in pattern.finditer(ctx.text))
 
 
+def _shape(word: str) -> tuple[int, str, str]:
+    """What :func:`same_word` keeps of a word, with its length: two spellings of one name word
+    have the same first letter and last two, and lengths at most one apart."""
+    key = name_key(word)
+    return len(key), key[:1], key[-2:]
+
+
+def _surname_shapes(people: list[Person]) -> set[tuple[int, str, str]]:
+    """The shapes of every word that may name one of ``people`` (:func:`_names_surname`)."""
+    shapes = set()
+    for person in people:
+        length, first, last = _shape(person.core[-1])
+        if length >= 3:
+            shapes |= {(length - 1, first, last), (length, first, last), (length + 1, first, last)}
+    return shapes
+
+
+def _lines_naming(people: list[Person], ctx: MatchContext) -> set[int]:
+    """The lines of the article with a Persian word that may name one of ``people`` or a
+    registry person: the only lines where a mention (which ends in such a word) names someone."""
+    shapes = _surname_shapes(people) | _registry_index(ctx).mention_shapes
+    words = _persian_word_regex(expand("{fa_word}", ctx.rules.macros, "official: fa_word"))
+    frequency, common = word_frequencies(), _options(ctx)["common_word_frequency"]
+    naming = [
+        word
+        for word in set(words.findall(ctx.text))
+        if frequency.get(word, 0) < common and _shape(word) in shapes  # (mention() drops a common word)
+    ]
+    lines = ctx.lines
+    return {i for i in range(len(lines.starts)) if any(word in lines.text_of(i) for word in naming)} if naming else set()
+
+
+@lru_cache(maxsize=4)
+def _persian_word_regex(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
 @finalizer("official")
 def fold_people(candidates: list, ctx: MatchContext) -> list:
     """One person per name in the article: every mention gets the person's canonical name,
     office and country; name-like words that name nobody found are dropped."""
-    from pipeline.match import resolve_overlaps
+    from pipeline.match import requested_candidates, resolve_overlaps
 
     for cand in candidates:
         if "_span" in cand.values:
@@ -518,9 +574,9 @@ def fold_people(candidates: list, ctx: MatchContext) -> list:
         person.take(cand)
     taken = [(c.start, c.end) for c in named]
     surnames = _surname_keys(people)
-    for cand in candidates:
-        m = cand.values.get("_mention")
-        if m is None or any(s < cand.end and cand.start < e for s, e in taken):
+    for cand in requested_candidates(ctx, "official", "mention", _lines_naming(people, ctx)):
+        m = cand.values["_mention"]
+        if any(s < cand.end and cand.start < e for s, e in taken):
             continue
         if not _may_name_someone(m, surnames, ctx) or (mentioned := _mention_word(m, ctx)) is None:
             continue

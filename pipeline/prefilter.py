@@ -32,11 +32,15 @@ PLACEHOLDER_BASE = 0xF0000  # private-use characters stand in for {placeholders}
 # Besides plain characters, a literal string may hold marks where the pattern asserts that no
 # letter is before / after (``(?<![^\W\d_])``, ``(?![\w\u200c])``: ``ین`` (yen) is in every
 # line, a word ``ین`` is not) and wildcards for one character of a class (``[\s\u200c]``, the
-# space between the words of a lexicon form). The automaton looks for the longest run of plain
-# characters (the string's key); the rest is checked where the key is found.
-WORD_START, WORD_END, SPACE, SPACE_OR_ZWNJ = "\x02", "\x03", "\x04", "\x05"
-WILDCARDS = {SPACE: str.isspace, SPACE_OR_ZWNJ: lambda ch: ch.isspace() or ch == "\u200c"}
-NOT_PLAIN = re.compile(f"[{WORD_START}{WORD_END}{SPACE}{SPACE_OR_ZWNJ}]")
+# space between the words of a lexicon form; ``\d``). The automaton looks for the longest run of
+# plain characters (the string's key); the rest is checked where the key is found.
+WORD_START, WORD_END, SPACE, SPACE_OR_ZWNJ, DIGIT = "\x02", "\x03", "\x04", "\x05", "\x06"
+# (what re's \s and \d match in a str pattern: str.isspace, str.isdecimal)
+WILDCARDS = {SPACE: str.isspace, SPACE_OR_ZWNJ: lambda ch: ch.isspace() or ch == "\u200c", DIGIT: str.isdecimal}
+NOT_PLAIN = re.compile(f"[{WORD_START}{WORD_END}{''.join(WILDCARDS)}]")
+# "a digit": no key for the automaton, but a line is quickly tested for one, and most rules
+# about numbers and years have no rarer need than a digit and a common word (`می`, `تا`)
+ANY_DIGIT = frozenset({DIGIT})
 
 
 @dataclass(frozen=True)
@@ -84,7 +88,7 @@ def _findable(s: str) -> bool:
 def best_needs(needs) -> tuple[frozenset[str], ...]:
     """The rarest needs that the automaton can look for."""
     usable = {_shortest_covering(n) for n in needs if n and "" not in n and len(n) <= MAX_STRINGS}
-    usable = {n for n in usable if all(_findable(s) for s in n)}
+    usable = {n for n in usable if n == ANY_DIGIT or all(_findable(s) for s in n)}
     kept: list[frozenset[str]] = []
     for need in sorted(usable, key=lambda n: (rarity(n), sorted(n))):
         # a need that a kept one implies (each kept string holds one of its strings) adds nothing
@@ -120,9 +124,9 @@ def _union(sets) -> frozenset[str] | None:
 NO_LETTER = sre_parse.parse(r"[^\W\d_]").data  # the class a word-boundary assertion rules out
 
 
-SPACE_CLASSES = {}  # the parsed classes a wildcard stands for
-for _pattern, _wildcard in ((r"\s", SPACE), (r"[\s\u200c]", SPACE_OR_ZWNJ), (r"[\u200c\s]", SPACE_OR_ZWNJ)):
-    SPACE_CLASSES[repr(sre_parse.parse(_pattern).data[0][1])] = _wildcard
+CLASS_WILDCARDS = {}  # the parsed classes a wildcard stands for
+for _pattern, _wildcard in ((r"\s", SPACE), (r"[\s\u200c]", SPACE_OR_ZWNJ), (r"[\u200c\s]", SPACE_OR_ZWNJ), (r"\d", DIGIT)):
+    CLASS_WILDCARDS[repr(sre_parse.parse(_pattern).data[0][1])] = _wildcard
 
 
 def _rules_out_letters(assertion) -> bool:
@@ -212,8 +216,8 @@ class LiteralReader:
             if any(o is sre.LITERAL and c >= PLACEHOLDER_BASE for o, c in av):
                 # the parser turns `(?:{a}|{b})` into a class of two stand-in characters
                 return self._branch([self._item(o, c) for o, c in av])
-            if repr(av) in SPACE_CLASSES:
-                return Literals.of(frozenset({SPACE_CLASSES[repr(av)]}))
+            if repr(av) in CLASS_WILDCARDS:
+                return Literals.of(frozenset({CLASS_WILDCARDS[repr(av)]}))
             return Literals.of(_class_chars(av))
         if op is sre.SUBPATTERN:
             return self._sequence(av[3])
@@ -281,22 +285,24 @@ class LineFinder:
             for key, needs in needs_by_key.items()
         }
         self.keys = [tuple({key_of(s) for s in need}) for need in self.need_ids]
+        self.searchable = [need != ANY_DIGIT for need in self.need_ids]
         variants: dict[str, dict[tuple, set[int]]] = {}  # key → {checks around it: need ids}
         for ids in self.needs_by_key.values():
-            if ids:
+            if ids and self.searchable[ids[0]]:
                 for s in list(self.need_ids)[ids[0]]:
                     key, checks = _key_and_checks(s)
                     variants.setdefault(key, {}).setdefault(checks, set()).add(ids[0])
         self.automaton = ahocorasick.Automaton()
         for key, by_checks in variants.items():
             self.automaton.add_word(key, (len(key), tuple((checks, tuple(ids)) for checks, ids in by_checks.items())))
-        if variants:
+        self.has_keys = bool(variants)
+        if self.has_keys:
             self.automaton.make_automaton()
 
     def lines_by_need(self, text: str, line_starts: list[int]) -> dict[int, set[int]]:
         """The lines holding each need that is some rule's rarest."""
         lines: dict[int, set[int]] = {}
-        if not self.need_ids:
+        if not self.has_keys:
             return lines
         for end, (length, by_checks) in self.automaton.iter(text):
             start = end + 1 - length
@@ -345,6 +351,9 @@ def _passes(text: str, start: int, checks: tuple) -> bool:
     return True
 
 
+ANY_DIGIT_RE = re.compile(r"\d")
+
+
 class ArticleLines:
     """The lines of one article and which rule must look at which of them."""
 
@@ -371,8 +380,11 @@ class ArticleLines:
         ids = self.finder.needs_by_key.get(key, ())
         if not ids:
             return None
-        lines = self.by_need.get(ids[0], set())
-        for need_id in ids[1:]:
+        if self.finder.searchable[ids[0]]:
+            lines, ids = self.by_need.get(ids[0], set()), ids[1:]
+        else:
+            lines = set(range(len(self.starts)))
+        for need_id in ids:
             lines = {i for i in lines if self._holds(need_id, i)}
         return lines
 
@@ -380,8 +392,11 @@ class ArticleLines:
         """The line holds one of the need's strings (as plain text: its word boundaries are
         left to the rule's own regex)."""
         if (need_id, line) not in self.cache:
-            text = self.text_of(line)
-            self.cache[need_id, line] = any(key in text for key in self.finder.keys[need_id])
+            if self.finder.searchable[need_id]:
+                text = self.text_of(line)
+                self.cache[need_id, line] = any(key in text for key in self.finder.keys[need_id])
+            else:
+                self.cache[need_id, line] = ANY_DIGIT_RE.search(self.text, *self.line(line)) is not None
         return self.cache[need_id, line]
 
     def regions(self, key, trigger: re.Pattern | None, only: set[int] | None = None) -> list[tuple[int, int]]:

@@ -11,7 +11,7 @@ import pytest
 import pipeline.facttypes.official as official
 from pipeline.evaluate import _name_key
 from pipeline.normalize import fold_key
-from pipeline.prefilter import WORD_START, ArticleLines, LineFinder, LiteralReader
+from pipeline.prefilter import ANY_DIGIT, WORD_START, ArticleLines, LineFinder, LiteralReader
 from pipeline.rules import default_rules, load_rules, rules_from_files
 from pipeline.run import extract_text
 
@@ -23,7 +23,14 @@ def test_a_lexicon_placeholder_is_read_as_its_words_at_a_word_start():
     reader = LiteralReader({"currency": WORD_START_RE + "(?:دلار|یورو)"})
     assert reader.needs(r"(?P<n>\d+)[\s\u200c]*(?P<currency>{currency})") == (
         frozenset({WORD_START + "دلار", WORD_START + "یورو"}),
+        ANY_DIGIT,  # the last resort: a line with a digit
     )
+
+
+def test_a_rule_that_needs_only_a_digit_skips_lines_without_one():
+    (need,) = LiteralReader({}).needs(r"(?<!\d)\d{4}(?!\d)")
+    lines = ArticleLines("سال ۲۰۲۴ بود\nبدون عدد\n1403", LineFinder({"year": (need,)}))
+    assert [lines.text_of(lines.line_of(start)) for start, _ in lines.regions("year", None)] == ["سال ۲۰۲۴ بود", "1403"]
 
 
 def test_strings_of_items_side_by_side_join_into_longer_needs():
@@ -66,10 +73,8 @@ def test_every_example_and_seed_gives_the_same_facts_with_and_without_the_prefil
 
 def test_every_rule_with_text_of_its_own_has_a_need_to_find_its_lines():
     rules = default_rules()
-    # rules that may match any word or any clause: their lines cannot be told apart; and a year
-    # before a calendar word, whose only letters may be one (`ه ش`), split by any kind of space
+    # rules that may match any word or any clause: their lines cannot be told apart
     everywhere = {"official.mention", "link.when.same_sentence", "link.who.same_sentence", "link.who.paragraph_speaker"}
-    everywhere.add("date.year_with_calendar_word")
     assert [r.id for r in rules.rules if not r.needs and r.id not in everywhere] == []
 
 

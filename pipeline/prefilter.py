@@ -185,9 +185,8 @@ class LiteralReader:
                 here = joined
                 continue
             needs.append(_concat(here, part.prefixes) or here)
-            here = part.suffixes if part.exact is None else None
-            if here is None:  # known but too many strings: start again after it
-                here = NOTHING_KNOWN
+            # after an unknown part, what it ends with; after too many known strings, nothing
+            here = part.suffixes if part.exact is None and part.suffixes is not None else NOTHING_KNOWN
         needs.append(here)
         exact = NOTHING_KNOWN
         for part in parts:
@@ -247,18 +246,12 @@ class LiteralReader:
     @staticmethod
     def _branch(alternatives: list[Literals]) -> Literals:
         exact = _union(a.exact for a in alternatives)
-        needs = [exact] if exact is not None else []
-        for ends in (_union(a.prefixes for a in alternatives), _union(a.suffixes for a in alternatives)):
-            if ends is not None:
-                needs.append(ends)
+        prefixes = _union(a.prefixes for a in alternatives)
+        suffixes = _union(a.suffixes for a in alternatives)
+        needs = [n for n in (exact, prefixes, suffixes) if n is not None]
         if all(a.needs for a in alternatives):  # one need from each alternative
             needs.append(frozenset().union(*(a.needs[0] for a in alternatives)))
-        return Literals(
-            exact,
-            _union(a.prefixes for a in alternatives) or NOTHING_KNOWN,
-            _union(a.suffixes for a in alternatives) or NOTHING_KNOWN,
-            best_needs(needs),
-        )
+        return Literals(exact, prefixes or NOTHING_KNOWN, suffixes or NOTHING_KNOWN, best_needs(needs))
 
 
 def _class_chars(items) -> frozenset[str] | None:
@@ -287,9 +280,10 @@ class LineFinder:
         self.keys = [tuple({key_of(s) for s in need}) for need in self.need_ids]
         self.searchable = [need != ANY_DIGIT for need in self.need_ids]
         variants: dict[str, dict[tuple, set[int]]] = {}  # key → {checks around it: need ids}
+        needs = list(self.need_ids)
         for ids in self.needs_by_key.values():
             if ids and self.searchable[ids[0]]:
-                for s in list(self.need_ids)[ids[0]]:
+                for s in needs[ids[0]]:
                     key, checks = _key_and_checks(s)
                     variants.setdefault(key, {}).setdefault(checks, set()).add(ids[0])
         self.automaton = ahocorasick.Automaton()

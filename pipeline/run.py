@@ -285,17 +285,11 @@ class BatchStore:
         documents = tables["documents"]
         # only ok articles have facts, and their doc_ids are unique (a duplicate is not ok)
         review = review_frame(tables["facts"], documents[documents.status == "ok"], tables["sentences"])
-        self.manifests.mkdir(parents=True, exist_ok=True)
-        tmp = self.review_path(part).with_suffix(".tmp")
-        tmp.write_text(review.to_csv(header=False, index=False), encoding="utf-8")
-        tmp.replace(self.review_path(part))
+        _write_text_atomically(self.review_path(part), review.to_csv(header=False, index=False))
 
     def write_manifest(self, result: BatchResult) -> None:
         """Marks a batch complete, with its counts for the summary of a later run that skips it."""
-        self.manifests.mkdir(parents=True, exist_ok=True)
-        tmp = self.manifest_path(result.part).with_suffix(".tmp")
-        tmp.write_text(json.dumps({"counts": result.counts}), encoding="utf-8")
-        tmp.replace(self.manifest_path(result.part))
+        _write_text_atomically(self.manifest_path(result.part), json.dumps({"counts": result.counts}))
 
     def keep_only(self, parts: Iterable[str]) -> None:
         """Remove the batches of earlier runs that this run does not have (edited or gone articles)."""
@@ -364,6 +358,15 @@ def run_pipeline(
     _merge_outputs(out_dir, parts, summary)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _write_text_atomically(path: Path, text: str) -> None:
+    """Write ``path`` through a hidden temporary file (one a killed run leaves is removed by
+    :func:`_remove_temporary_files`), so a reader never sees half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
 
 
 def _remove_temporary_files(out_dir: Path) -> None:

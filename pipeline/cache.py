@@ -26,14 +26,24 @@ def cache_dir() -> Path:
     return Path(os.environ.get("FACTS_CACHE_DIR", Path.home() / ".cache" / "persian-facts"))
 
 
-def write_atomic(path: Path, data: bytes) -> bool:
-    """Write ``path`` whole or not at all (several workers may write it at once); False if it
-    could not be written."""
+def replace_atomically(path: Path, write: Callable[[Path], Any]) -> Path:
+    """Write ``path`` by ``write(tmp)`` to a hidden temporary file, then rename: readers see the
+    old file or the new one, and a killed run leaves only a hidden ``.tmp`` (which ``facts run``
+    removes from its output folder). Every file the pipeline writes goes through here."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def write_atomic(path: Path, data: bytes) -> bool:
+    """A cache file, written whole or not at all; False if it could not be written."""
+    try:
+        replace_atomically(path, lambda tmp: tmp.write_bytes(data))
     except OSError:
         return False
     return True

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.cache import replace_atomically
 from pipeline.schemas import FACT_TYPES, SCHEMAS
 
 CSV_CONTEXT_COLUMNS = ["sentence", "dateline", "agency", "verdict"]
@@ -43,7 +44,4 @@ def review_frame(facts: pd.DataFrame, documents: pd.DataFrame, sentences: pd.Dat
 
 
 def write_review_csv(review: pd.DataFrame, path: Path) -> Path:
-    tmp = path.with_name(f".{path.name}.tmp")
-    review.to_csv(tmp, index=False, encoding="utf-8-sig")
-    tmp.replace(path)
-    return path
+    return replace_atomically(path, lambda tmp: review.to_csv(tmp, index=False, encoding="utf-8-sig"))

@@ -20,7 +20,6 @@ has and refuses a reviewed line that disagrees with one of them unless told to r
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -29,6 +28,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
+from pipeline.cache import replace_atomically
 from pipeline.schemas import FACT_TYPES, VALUE_FIELDS, table_path
 
 VERDICTS = ("ok", "fixed", "wrong", "ignore", "missed")
@@ -291,11 +291,8 @@ def read_review_csv(path: Path) -> pd.DataFrame:
 
 
 def write_gold(lines: list[dict], path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    text = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    return replace_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def import_review(csv_path: Path, gold_path: Path, run_dir: Path | None = None, replace: bool = False) -> ImportSummary:

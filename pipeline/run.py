@@ -27,6 +27,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 import pandas as pd
 
+from pipeline.cache import replace_atomically
 from pipeline.factsheet import CSV_CONTEXT_COLUMNS, build_factsheet, combine_facts, review_frame
 from pipeline.ingest import DEFAULT_MAX_BYTES, InputItem, document_from_text, documents_frame, ingest_item, iter_inputs
 from pipeline.link import link_facts
@@ -285,11 +286,13 @@ class BatchStore:
         documents = tables["documents"]
         # only ok articles have facts, and their doc_ids are unique (a duplicate is not ok)
         review = review_frame(tables["facts"], documents[documents.status == "ok"], tables["sentences"])
-        _write_text_atomically(self.review_path(part), review.to_csv(header=False, index=False))
+        rows = review.to_csv(header=False, index=False)
+        replace_atomically(self.review_path(part), lambda tmp: tmp.write_text(rows, encoding="utf-8"))
 
     def write_manifest(self, result: BatchResult) -> None:
         """Marks a batch complete, with its counts for the summary of a later run that skips it."""
-        _write_text_atomically(self.manifest_path(result.part), json.dumps({"counts": result.counts}))
+        manifest = json.dumps({"counts": result.counts})
+        replace_atomically(self.manifest_path(result.part), lambda tmp: tmp.write_text(manifest, encoding="utf-8"))
 
     def keep_only(self, parts: Iterable[str]) -> None:
         """Remove the batches of earlier runs that this run does not have (edited or gone articles)."""
@@ -358,15 +361,6 @@ def run_pipeline(
     _merge_outputs(out_dir, parts, summary)
     summary.seconds = time.perf_counter() - started
     return summary
-
-
-def _write_text_atomically(path: Path, text: str) -> None:
-    """Write ``path`` through a hidden temporary file (one a killed run leaves is removed by
-    :func:`_remove_temporary_files`), so a reader never sees half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
 
 
 def _remove_temporary_files(out_dir: Path) -> None:
@@ -441,11 +435,13 @@ def _merge_outputs(out_dir: Path, parts: list[str], summary: RunSummary) -> None
 
 def _write_review_csv(out_dir: Path, parts: list[str], path: Path) -> None:
     """facts.csv (UTF-8 with BOM): the header, then each batch's rows as its run wrote them."""
-    tmp = path.with_name(f".{path.name}.tmp")
     store = BatchStore(out_dir)
-    with open(tmp, "wb") as csv_file:
-        csv_file.write(codecs.BOM_UTF8 + (",".join(SCHEMAS["facts"].names + CSV_CONTEXT_COLUMNS) + "\n").encode("utf-8"))
-        for part in parts:
-            with open(store.review_path(part), "rb") as rows:
-                shutil.copyfileobj(rows, csv_file)
-    tmp.replace(path)
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as csv_file:
+            csv_file.write(codecs.BOM_UTF8 + (",".join(SCHEMAS["facts"].names + CSV_CONTEXT_COLUMNS) + "\n").encode("utf-8"))
+            for part in parts:
+                with open(store.review_path(part), "rb") as rows:
+                    shutil.copyfileobj(rows, csv_file)
+
+    replace_atomically(path, write)

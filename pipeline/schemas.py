@@ -10,12 +10,13 @@ half-written file that a notebook would read.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from pipeline.cache import replace_atomically
 
 FACT_TYPES = ("money", "doc_count", "date", "official", "percent", "quantity")
 # found by match like a fact type, kept in a table of its own (not in the contract's ``facts``)
@@ -173,15 +174,7 @@ def dataset_path(out_dir: Path, name: str) -> Path:
 
 
 def _write_atomically(table: pa.Table, path: Path) -> Path:
-    """Write to a hidden temporary file, then rename: readers see the old file or the new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        pq.write_table(table, tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
+    return replace_atomically(path, lambda tmp: pq.write_table(table, tmp))
 
 
 def write_table(name: str, frame: pd.DataFrame, out_dir: Path) -> Path:
@@ -211,17 +204,14 @@ def part_paths(name: str, out_dir: Path) -> list[Path]:
 def merge_parts(name: str, out_dir: Path, parts: list[str]) -> Path:
     """The given parts of a table, in that order, as one file ``out_dir/name.parquet``, written
     part by part."""
-    path = table_path(out_dir, name)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     schema = SCHEMAS[name]
-    try:
+
+    def write(tmp: Path) -> None:
         with pq.ParquetWriter(tmp, schema) as writer:
             for part in parts:
                 writer.write_table(pq.read_table(part_path(name, out_dir, part), schema=schema))
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
+
+    return replace_atomically(table_path(out_dir, name), write)
 
 
 def remove_table(name: str, out_dir: Path, *, keep_file: bool = False, keep_parts: bool = False) -> None:

@@ -130,7 +130,7 @@ for _pattern, _wildcard in ((r"\s", SPACE), (r"[\s\u200c]", SPACE_OR_ZWNJ), (r"[
 
 
 def _rules_out_letters(assertion) -> bool:
-    """A negative look-around of one character from a class that holds every letter:
+    r"""A negative look-around of one character from a class that holds every letter:
     ``(?<![^\W\d_])``, ``(?![\w\u200c])``, ``(?<!\w)``."""
     items = assertion.data
     if items == NO_LETTER:
@@ -294,17 +294,22 @@ class LineFinder:
             self.automaton.make_automaton()
 
     def lines_by_need(self, text: str, line_starts: list[int]) -> dict[int, set[int]]:
-        """The lines holding each need that is some rule's rarest."""
+        """The lines holding each need that is some rule's rarest. A need found once on a line
+        is not checked again on it (`در` is on every line, many times)."""
         lines: dict[int, set[int]] = {}
         if not self.has_keys:
             return lines
+        line, next_line_at, found = -1, 0, set()  # the current line and the needs found on it
         for end, (length, by_checks) in self.automaton.iter(text):
+            if end >= next_line_at:
+                line = bisect.bisect_right(line_starts, end) - 1
+                next_line_at = line_starts[line + 1] if line + 1 < len(line_starts) else len(text)
+                found = set()
             start = end + 1 - length
-            line = None
             for checks, ids in by_checks:
-                if checks and not _passes(text, start, checks):
+                if found.issuperset(ids) or (checks and not _passes(text, start, checks)):
                     continue
-                line = bisect.bisect_right(line_starts, end) - 1 if line is None else line
+                found.update(ids)
                 for need_id in ids:
                     lines.setdefault(need_id, set()).add(line)
         return lines

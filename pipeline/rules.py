@@ -6,6 +6,8 @@ Layout of ``rules/``:
   ``{NAME}``, which expands to the forms (longest first) with every space or ZWNJ inside a form
   matching a space, a ZWNJ or nothing (the seeds write ``رئیسجمهور``).
 - ``macros.yaml``: named regex fragments, also referenced as ``{NAME}``; they may use lexicons.
+  A macro written as a list of lexicon names is one trie of all their forms: ``re`` walks one
+  trie per word where an alternation of tries would walk each in turn.
 - ``TYPE.yaml``: the rules of one fact type. Each rule has a dotted ``id`` (it becomes the
   fact's ``rule_id``), a ``pattern`` (a Python regex over normalized text), a ``producer``
   (the function in ``pipeline/facttypes/TYPE.py`` that turns the match into values) and
@@ -235,6 +237,18 @@ def expand(pattern: str, fragments: dict[str, str], where: str, _depth: int = 0)
     return PLACEHOLDER.sub(sub, pattern)
 
 
+def _lexicon_union(fragment, lexicons: dict[str, Lexicon], where: str) -> str:
+    """A macro's regex: as written, or (a list of lexicon names) one trie of their forms."""
+    if isinstance(fragment, str):
+        return fragment
+    unknown = [n for n in fragment if n not in lexicons] if isinstance(fragment, list) else None
+    if unknown is None or not fragment:
+        raise RuleError(f"{where}: a macro is a regex string or a list of lexicon names")
+    if unknown:
+        raise RuleError(f"{where}: unknown lexicon(s) {unknown}; known: {sorted(lexicons)}")
+    return forms_regex([form for name in fragment for form in lexicons[name].forms])
+
+
 def _compile(pattern: str, fragments: dict[str, str], where: str, cache: RuleCache) -> re.Pattern:
     try:
         return cache.pattern(expand(pattern, fragments, where))
@@ -255,7 +269,7 @@ def load_rules(rules_dir: Path = RULES_DIR) -> RuleSet:
     for name, fragment in macros.items():
         if name in fragments:
             raise RuleError(f"{macros_file}: macro {name!r} is also a lexicon or number macro")
-        fragments[name] = fragment
+        fragments[name] = _lexicon_union(fragment, lexicons, f"{macros_file}: macro {name}")
     for name in macros:
         _compile(f"{{{name}}}", fragments, f"{macros_file}: macro {name}", cache)
 

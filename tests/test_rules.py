@@ -1,6 +1,7 @@
 """Every rule's examples and negatives, and the rule files' own consistency."""
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -105,6 +106,26 @@ def test_unknown_key_and_unknown_placeholder_are_reported(tmp_path):
         encoding="utf-8",
     )
     with pytest.raises(RuleError, match=r"unknown key\(s\) \['colour'\]"):
+        load_rules(rules)
+
+
+def test_a_macro_listing_lexicons_matches_the_forms_of_each():
+    rules = default_rules()
+    listed = re.compile(f"(?:{rules.macros['not_in_a_name']})$")
+    for name in ("name_stop", "official_title", "country", "jalali_month"):
+        for form in rules.lexicon(name).forms[:20]:
+            assert listed.match(form), (name, form)
+    assert not listed.match("پزشکیان")
+
+
+def test_a_macro_listing_an_unknown_lexicon_is_reported(tmp_path):
+    rules = _copy_rules(tmp_path)
+    macros = rules / "macros.yaml"
+    macros.write_text(macros.read_text(encoding="utf-8") + "\nstops: [name_stop, no_such_list]\n", encoding="utf-8")
+    with pytest.raises(RuleError, match=r"macros\.yaml: macro stops: unknown lexicon\(s\) \['no_such_list'\]"):
+        load_rules(rules)
+    macros.write_text(macros.read_text(encoding="utf-8").replace("stops: [name_stop, no_such_list]", "stops: {a: 1}"), encoding="utf-8")
+    with pytest.raises(RuleError, match=r"macro stops: a macro is a regex string or a list of lexicon names"):
         load_rules(rules)
 
 

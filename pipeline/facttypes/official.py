@@ -419,11 +419,16 @@ def _find_person(people: list[Person], core: list[str], title, registry_name, ct
 def _registry_name(person: Person, ctx: MatchContext) -> str | None:
     """The registry person whose name this one's is (spelling variants allowed), if the
     registry gives them the same office: `تیمیم بن حمد آل ثانی`, `رئیسی` as president."""
+    return REGISTRY_NAMES.get((tuple(person.core), person.title), ctx)
+
+
+def _registry_name_of(core_and_title: tuple, ctx: MatchContext) -> str | None:
+    core, title = core_and_title
     lexicon = ctx.rules.lexicon("official_registry")
     for form in lexicon.forms:
         canonical = lexicon.value(form)
         office = ctx.lexicon_value("official_registry_title", canonical)
-        if same_name(person.core, form.split(), ctx) and _titles_agree(person.title, office):
+        if same_name(list(core), form.split(), ctx) and _titles_agree(title, office):
             return canonical
     return None
 
@@ -445,22 +450,31 @@ def _names_surname(word: str, person: Person, ctx: MatchContext, given: str | No
     return len(name_key(surname)) >= 3 and _bare_word_names(word, surname, ctx)
 
 
-REGISTRY_WORDS: dict[tuple[int, str], tuple] = {}  # (id(rules), word) → (rules, person)
-REGISTRY_WORDS_MAX = 1 << 17  # a long run meets ever new words: forget them all now and then
+class RulesMemo:
+    """Answers of ``compute(key, ctx)`` remembered per rule set: every article asks again about
+    the same words and names, and each answer compares them with every registry form. An entry
+    holds its rule set, so an id reused by a new rule set is not mistaken for it; a long run
+    meets ever new words, so all are forgotten now and then."""
+
+    LIMIT = 1 << 17
+
+    def __init__(self, compute):
+        self.compute = compute
+        self.known: dict[tuple[int, object], tuple] = {}
+
+    def get(self, key, ctx: MatchContext):
+        known = self.known.get((id(ctx.rules), key))
+        if known is None or known[0] is not ctx.rules:
+            if len(self.known) >= self.LIMIT:
+                self.known.clear()
+            known = self.known[(id(ctx.rules), key)] = (ctx.rules, self.compute(key, ctx))
+        return known[1]
 
 
 def _registry_word(word: str, ctx: MatchContext) -> str | None:
     """The registry person a one-word mention names, allowing for a swapped letter
-    (`توقایف`) but not an added one (`پزشکان` is not `پزشکیان`).
-
-    Remembered per word: every name-like word of every article asks, and each asking compares
-    the word with every registry form. An entry holds its rule set, so the id stays its own."""
-    known = REGISTRY_WORDS.get((id(ctx.rules), word))
-    if known is None or known[0] is not ctx.rules:
-        if len(REGISTRY_WORDS) >= REGISTRY_WORDS_MAX:
-            REGISTRY_WORDS.clear()
-        known = REGISTRY_WORDS[(id(ctx.rules), word)] = (ctx.rules, _registry_person(word, ctx))
-    return known[1]
+    (`توقایف`) but not an added one (`پزشکان` is not `پزشکیان`)."""
+    return REGISTRY_WORDS.get(word, ctx)
 
 
 def _registry_person(word: str, ctx: MatchContext) -> str | None:
@@ -469,6 +483,10 @@ def _registry_person(word: str, ctx: MatchContext) -> str | None:
         if _bare_word_names(word, form, ctx):
             return lexicon.value(form)
     return None
+
+
+REGISTRY_WORDS = RulesMemo(_registry_person)
+REGISTRY_NAMES = RulesMemo(_registry_name_of)
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,9 @@ steps. Within a fact type, overlapping candidates are resolved by keeping the lo
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import pandas as pd
 
@@ -38,13 +39,16 @@ def find_candidates(lines: ArticleLines, ctx: MatchContext, fact_type: str) -> l
     return _candidates(lines, ctx, fact_type, rules, None)
 
 
-def requested_candidates(ctx: MatchContext, fact_type: str, producer: str, line_numbers: set[int]) -> list[Candidate]:
-    """The candidates of the rules of ``producer`` on the lines ``line_numbers`` of the article."""
+def requested_candidates(
+    ctx: MatchContext, fact_type: str, producer: str, line_numbers: set[int], accept: Callable[[re.Match], bool] | None = None
+) -> list[Candidate]:
+    """The candidates of the rules of ``producer`` on the lines ``line_numbers`` of the article;
+    ``accept``, a cheap test of a match before its producer reads it."""
     rules = [(i, r) for i, r in enumerate(ctx.rules.for_type(fact_type)) if r.producer == producer]
-    return _candidates(ctx.lines, ctx, fact_type, rules, line_numbers)
+    return _candidates(ctx.lines, ctx, fact_type, rules, line_numbers, accept)
 
 
-def _candidates(lines: ArticleLines, ctx: MatchContext, fact_type: str, rules, only: set[int] | None) -> list[Candidate]:
+def _candidates(lines: ArticleLines, ctx: MatchContext, fact_type: str, rules, only: set[int] | None, accept=None) -> list[Candidate]:
     text = lines.text
     found = []
     matches_by_pattern: dict = {}  # rules that share a pattern (one per producer) scan once
@@ -56,7 +60,7 @@ def _candidates(lines: ArticleLines, ctx: MatchContext, fact_type: str, rules, o
             regions = lines.regions(rule.id, rule.trigger, only)
             matches_by_pattern[scan] = [m for start, end in regions for m in rule.pattern.finditer(text, start, end)]
         for m in matches_by_pattern[scan]:
-            if m.end(group) <= m.start(group):
+            if m.end(group) <= m.start(group) or (accept is not None and not accept(m)):
                 continue
             values = produce(m, ctx)
             if values is not None:

@@ -52,11 +52,22 @@ def test_a_word_start_need_skips_lines_where_its_letters_are_inside_a_word():
     assert text[slice(*region)] == "۵۰۰ ین ژاپن"
 
 
+class EveryWord:
+    """Holds every word: with it, the officials' fold reads every mention."""
+
+    def __contains__(self, word):
+        return True
+
+
+EVERY_WORD = EveryWord()
+
+
 def _facts_without_prefilter(monkeypatch, texts):
     """The facts of ``texts`` when every rule scans every line and every mention is read."""
     with monkeypatch.context() as patched:
         patched.setattr(ArticleLines, "holding", lambda self, key: None)
-        patched.setattr(official, "_lines_naming", lambda people, ctx: set(range(len(ctx.lines.starts))))
+        patched.setattr(official, "_naming_words", lambda people, ctx: EVERY_WORD)
+        patched.setattr(official, "_lines_holding", lambda words, ctx: set(range(len(ctx.lines.starts))))
         return [extract_text(t) for t in texts]
 
 

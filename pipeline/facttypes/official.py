@@ -492,7 +492,7 @@ REGISTRY_NAMES = RulesMemo(_registry_name_of)
 @dataclass(frozen=True)
 class RegistryIndex:
     """The registry's one-word forms by their :func:`_shape` (in the lexicon's order), and
-    every shape a one-word mention of a registry person may have (see :func:`_lines_naming`)."""
+    every shape a one-word mention of a registry person may have (see :func:`_naming_words`)."""
 
     lexicon: object
     forms_by_shape: dict[tuple, list[str]]
@@ -526,13 +526,13 @@ def _home_country(person: Person, ctx: MatchContext) -> str | None:
     return options.get("home_country")
 
 
-def _office_named(title: str | None, ctx: MatchContext) -> bool:
-    """The article names the office ``title`` somewhere (`رئیس جمهور قزاقستان ...`)."""
+def _offices_named(ctx: MatchContext) -> set[str]:
+    """The offices the article names somewhere (`رئیس جمهور قزاقستان ...`)."""
     lexicon = ctx.rules.lexicon("official_title")
-    pattern = _lexicon_regex(lexicon.regex)
-    return any(lexicon.value(m.group()) == title for m in pattern.finditer(ctx.text))
+    return {lexicon.value(m.group()) for m in _lexicon_regex(lexicon.regex).finditer(ctx.text)}
 
 
+@lru_cache(maxsize=1 << 16)
 def _shape(word: str) -> tuple[int, str, str]:
     """What :func:`same_word` keeps of a word, with its length: two spellings of one name word
     have the same first letter and last two, and lengths at most one apart."""
@@ -550,19 +550,27 @@ def _surname_shapes(people: list[Person]) -> set[tuple[int, str, str]]:
     return shapes
 
 
-def _lines_naming(people: list[Person], ctx: MatchContext) -> set[int]:
-    """The lines of the article with a Persian word that may name one of ``people`` or a
-    registry person: the only lines where a mention (which ends in such a word) names someone."""
+def _naming_words(people: list[Person], ctx: MatchContext) -> set[str]:
+    """The Persian words of the article that may name one of ``people`` or a registry person:
+    a mention names someone only if it ends in one of them (its other words are honorifics)."""
     shapes = _surname_shapes(people) | _registry_index(ctx).mention_shapes
     words = _persian_word_regex(expand("{fa_word}", ctx.rules.macros, "official: fa_word"))
     frequency, common = word_frequencies(), _options(ctx)["common_word_frequency"]
-    naming = [
+    return {
         word
         for word in set(words.findall(ctx.text))
         if frequency.get(word, 0) < common and _shape(word) in shapes  # (mention() drops a common word)
-    ]
+    }
+
+
+def _lines_holding(words: set[str], ctx: MatchContext) -> set[int]:
     lines = ctx.lines
-    return {i for i in range(len(lines.starts)) if any(word in lines.text_of(i) for word in naming)} if naming else set()
+    return {i for i in range(len(lines.starts)) if any(word in lines.text_of(i) for word in words)} if words else set()
+
+
+def _last_word(m: re.Match) -> str:
+    """The name word a mention ends with (its span is honorifics, then one word)."""
+    return m.group("span").rsplit(None, 1)[-1]
 
 
 @lru_cache(maxsize=4)
@@ -592,7 +600,9 @@ def fold_people(candidates: list, ctx: MatchContext) -> list:
         person.take(cand)
     taken = [(c.start, c.end) for c in named]
     surnames = _surname_keys(people)
-    for cand in requested_candidates(ctx, "official", "mention", _lines_naming(people, ctx)):
+    naming = _naming_words(people, ctx)
+    mentions = requested_candidates(ctx, "official", "mention", _lines_holding(naming, ctx), lambda m: _last_word(m) in naming)
+    for cand in mentions:
         m = cand.values["_mention"]
         if any(s < cand.end and cand.start < e for s, e in taken):
             continue
@@ -612,10 +622,12 @@ def fold_people(candidates: list, ctx: MatchContext) -> list:
                 surnames |= _surname_keys([person])
         if person is not None:
             person.mentions.append(cand)
-    facts = []
+    facts, offices_named = [], None
     for person in people:
-        if not person.office_in_text and not _office_named(person.title, ctx):
-            continue  # a registry name in an article that never names the office: maybe another time
+        if not person.office_in_text:
+            offices_named = _offices_named(ctx) if offices_named is None else offices_named
+            if person.title not in offices_named:
+                continue  # a registry name in an article that never names the office: maybe another time
         name = person.registry or _registry_name(person, ctx) or person.name
         country = person.country or _home_country(person, ctx)
         for cand in person.mentions:

@@ -17,7 +17,7 @@ import pandas as pd
 from pipeline.facttypes import MatchContext, get_finalizer, get_producer, is_on_request
 from pipeline.normalize import OffsetMap
 from pipeline.prefilter import ArticleLines
-from pipeline.rules import RuleSet, default_rules
+from pipeline.rules import Rule, RuleSet, default_rules
 from pipeline.schemas import MATCHED_TYPES, SCHEMAS
 
 
@@ -55,10 +55,9 @@ def _candidates(lines: ArticleLines, ctx: MatchContext, fact_type: str, rules, o
     for priority, rule in rules:
         produce = get_producer(fact_type, rule.producer)
         group = "span" if "span" in rule.pattern.groupindex else 0
-        scan = (rule.pattern.pattern, rule.pattern.flags, rule.trigger)
+        scan = (rule.pattern.pattern, rule.pattern.flags, rule.trigger, rule.anchor)
         if scan not in matches_by_pattern:
-            regions = lines.regions(rule.id, rule.trigger, only)
-            matches_by_pattern[scan] = [m for start, end in regions for m in rule.pattern.finditer(text, start, end)]
+            matches_by_pattern[scan] = scan_regions(rule, text, lines.regions(rule.id, rule.trigger, only))
         for m in matches_by_pattern[scan]:
             if m.end(group) <= m.start(group) or (accept is not None and not accept(m)):
                 continue
@@ -66,6 +65,35 @@ def _candidates(lines: ArticleLines, ctx: MatchContext, fact_type: str, rules, o
             if values is not None:
                 found.append(Candidate(fact_type, m.start(group), m.end(group), rule.id, priority, values))
     return found
+
+
+TOKEN = re.compile(r"\S+")
+
+
+def scan_regions(rule: Rule, text: str, regions: list[tuple[int, int]]) -> list[re.Match]:
+    """The matches of ``rule.pattern.finditer`` over each region; where the rule has an anchor,
+    the same matches found by trying the pattern only where its anchor lets a match start."""
+    if rule.anchor is None:
+        return [m for start, end in regions for m in rule.pattern.finditer(text, start, end)]
+    return [m for start, end in regions for m in _anchored_matches(rule, text, start, end)]
+
+
+def _anchored_matches(rule: Rule, text: str, start: int, end: int):
+    anchors = []
+    for a in rule.anchor.at.finditer(text, start, end):  # (not overlapping: what starts inside one is looked for)
+        anchors += [a.start()] + [p for p in range(a.start() + 1, a.end()) if rule.anchor.at.match(text, p, end)]
+    if not anchors:
+        return
+    tokens = [t.start() for t in TOKEN.finditer(text, start, end)]
+    positions: set[int] = set()
+    for at in anchors:
+        i = bisect.bisect_right(tokens, at) - 1 - rule.anchor.words_before  # the token at the anchor, then back
+        positions.update(range(tokens[i] if i >= 0 else start, at + 1))
+    after = start  # as finditer: the next match starts after the last one
+    for position in sorted(positions):
+        if position >= after and (m := rule.pattern.match(text, position, end)):
+            yield m
+            after = m.end()
 
 
 def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:

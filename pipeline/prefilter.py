@@ -20,6 +20,7 @@ import re._constants as sre
 import re._parser as sre_parse
 from dataclasses import dataclass
 from itertools import product
+from typing import Callable
 from pathlib import Path
 
 import ahocorasick
@@ -35,9 +36,16 @@ PLACEHOLDER_BASE = 0xF0000  # private-use characters stand in for {placeholders}
 # space between the words of a lexicon form; ``\d``). The automaton looks for the longest run of
 # plain characters (the string's key); the rest is checked where the key is found.
 WORD_START, WORD_END, SPACE, SPACE_OR_ZWNJ, DIGIT = "\x02", "\x03", "\x04", "\x05", "\x06"
-# (what re's \s and \d match in a str pattern: str.isspace, str.isdecimal)
-WILDCARDS = {SPACE: str.isspace, SPACE_OR_ZWNJ: lambda ch: ch.isspace() or ch == "\u200c", DIGIT: str.isdecimal}
-NOT_PLAIN = re.compile(f"[{WORD_START}{WORD_END}{''.join(WILDCARDS)}]")
+# What each asserts where the key is found, as regex: a rule's own assertion (`(?<!\w)`,
+# `(?<![^\W\d_])`, `(?![\w\u200c])`) rules out at least a `[^\W\d_]` there.
+CHECKS = {
+    WORD_START: r"(?<![^\W\d_])",
+    WORD_END: r"(?![^\W\d_])",
+    SPACE: r"\s",
+    SPACE_OR_ZWNJ: r"[\s\u200c]",
+    DIGIT: r"\d",
+}
+NOT_PLAIN = re.compile(f"[{''.join(CHECKS)}]")
 # "a digit": no key for the automaton, but a line is quickly tested for one, and most rules
 # about numbers and years have no rarer need than a digit and a common word (`می`, `تا`)
 ANY_DIGIT = frozenset({DIGIT})
@@ -279,16 +287,16 @@ class LineFinder:
         }
         self.keys = [tuple({key_of(s) for s in need}) for need in self.need_ids]
         self.searchable = [need != ANY_DIGIT for need in self.need_ids]
-        variants: dict[str, dict[tuple, set[int]]] = {}  # key → {checks around it: need ids}
+        variants: dict[str, dict[tuple, set[int]]] = {}  # key → {(before, test) around it: need ids}
         needs = list(self.need_ids)
         for ids in self.needs_by_key.values():
             if ids and self.searchable[ids[0]]:
                 for s in needs[ids[0]]:
-                    key, checks = _key_and_checks(s)
-                    variants.setdefault(key, {}).setdefault(checks, set()).add(ids[0])
+                    key, before, test = _key_and_check(s)
+                    variants.setdefault(key, {}).setdefault((before, test), set()).add(ids[0])
         self.automaton = ahocorasick.Automaton()
-        for key, by_checks in variants.items():
-            self.automaton.add_word(key, (len(key), tuple((checks, tuple(ids)) for checks, ids in by_checks.items())))
+        for key, by_test in variants.items():
+            self.automaton.add_word(key, (len(key), tuple((*check, tuple(ids)) for check, ids in by_test.items())))
         self.has_keys = bool(variants)
         if self.has_keys:
             self.automaton.make_automaton()
@@ -300,14 +308,14 @@ class LineFinder:
         if not self.has_keys:
             return lines
         line, next_line_at, found = -1, 0, set()  # the current line and the needs found on it
-        for end, (length, by_checks) in self.automaton.iter(text):
+        for end, (length, by_test) in self.automaton.iter(text):
             if end >= next_line_at:
                 line = bisect.bisect_right(line_starts, end) - 1
                 next_line_at = line_starts[line + 1] if line + 1 < len(line_starts) else len(text)
                 found = set()
             start = end + 1 - length
-            for checks, ids in by_checks:
-                if found.issuperset(ids) or (checks and not _passes(text, start, checks)):
+            for before, test, ids in by_test:
+                if found.issuperset(ids) or (test and (start < before or not test(text, start - before))):
                     continue
                 found.update(ids)
                 for need_id in ids:
@@ -315,39 +323,14 @@ class LineFinder:
         return lines
 
 
-def _key_and_checks(s: str) -> tuple[str, tuple]:
-    """``s``'s key and what else must hold where the key is found: ``(offset from the key's
-    start, what)``, ``what`` a character, a wildcard, or a mark (no letter before / at)."""
+def _key_and_check(s: str) -> tuple[str, int, Callable | None]:
+    """``s``'s key, how many characters of ``s`` come before it, and a test of whether ``s``
+    is in a text at a position (None when ``s`` is its key): ``s`` as a regex's ``match``."""
     key = key_of(s)
-    at = s.index(key)
-    key_start = sum(1 for ch in s[:at] if ch not in (WORD_START, WORD_END))
-    checks, position = [], -key_start
-    for i, ch in enumerate(s):
-        if not at <= i < at + len(key):
-            checks.append((position, ch))
-        if ch not in (WORD_START, WORD_END):
-            position += 1
-    return key, tuple(checks)
-
-
-def _passes(text: str, start: int, checks: tuple) -> bool:
-    n = len(text)
-    for offset, what in checks:
-        at = start + offset
-        if what == WORD_START:
-            if at > 0 and text[at - 1].isalpha():
-                return False
-        elif what == WORD_END:
-            if at < n and text[at].isalpha():
-                return False
-        elif not 0 <= at < n:
-            return False
-        elif what in WILDCARDS:
-            if not WILDCARDS[what](text[at]):
-                return False
-        elif text[at] != what:
-            return False
-    return True
+    if key == s:
+        return key, 0, None
+    before = sum(1 for ch in s[: s.index(key)] if ch not in (WORD_START, WORD_END))
+    return key, before, re.compile("".join(CHECKS.get(ch) or re.escape(ch) for ch in s)).match
 
 
 ANY_DIGIT_RE = re.compile(r"\d")

@@ -21,6 +21,7 @@ compile) raises :class:`RuleError` naming the file and the rule before any artic
 from __future__ import annotations
 
 import re
+import re._parser
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -35,7 +36,7 @@ from pipeline.prefilter import LineFinder, LiteralReader
 # libyaml's loader when PyYAML was built with it: the rules load several times faster
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
-RULE_KEYS = {"id", "pattern", "producer", "examples", "negatives", "note", "options"}
+RULE_KEYS = {"id", "pattern", "producer", "examples", "negatives", "note", "options", "anchor"}
 FILE_KEYS = {"fact_type", "description", "rules", "trigger"}
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 ZWNJ = "\u200c"
@@ -151,6 +152,18 @@ class Rule:
     options: dict = field(default_factory=dict)
     trigger: re.Pattern | None = None  # the file's prefilter: lines without a match are skipped
     needs: tuple[frozenset[str], ...] = ()  # literal sets every match holds one of (prefilter.py)
+    anchor: Anchor | None = None  # where a match may start (see Anchor)
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A rule's promise that every match starts at most ``words_before`` words before a place
+    where ``at`` matches (0: in the word where it matches). The rule is then tried only there,
+    not at every character of the line: for rules whose match is found by what it ends with
+    (a name before an office), most of a line's words can start no match."""
+
+    at: re.Pattern
+    words_before: int
 
 
 @dataclass(frozen=True)
@@ -249,6 +262,17 @@ def _lexicon_union(fragment, lexicons: dict[str, Lexicon], where: str) -> str:
     return forms_regex([form for name in fragment for form in lexicons[name].forms])
 
 
+def _anchor(raw, pattern: re.Pattern, fragments: dict[str, str], where: str, cache: RuleCache) -> Anchor:
+    """A rule's ``anchor: {at: REGEX, words_before: N}``."""
+    if not isinstance(raw, dict) or set(raw) != {"at", "words_before"} or not isinstance(raw["at"], str):
+        raise RuleError(f"{where}: 'anchor' is {{at: REGEX, words_before: N}}")
+    if not isinstance(raw["words_before"], int) or raw["words_before"] < 0:
+        raise RuleError(f"{where}: the anchor's words_before is a number of words (0 or more)")
+    if re._parser.parse(pattern.pattern, pattern.flags).getwidth()[0] == 0:
+        raise RuleError(f"{where}: a rule with an anchor must not match the empty string")
+    return Anchor(_compile(raw["at"], fragments, f"{where}: anchor", cache), raw["words_before"])
+
+
 def _compile(pattern: str, fragments: dict[str, str], where: str, cache: RuleCache) -> re.Pattern:
     try:
         return cache.pattern(expand(pattern, fragments, where))
@@ -309,6 +333,7 @@ def load_rules(rules_dir: Path = RULES_DIR) -> RuleSet:
             seen[rule_id] = path
             raw_pattern = raw_rule.get("pattern", "(?!)")
             pattern = _compile(raw_pattern, fragments, where, cache)
+            anchor = _anchor(raw_rule["anchor"], pattern, fragments, where, cache) if "anchor" in raw_rule else None
             rules.append(
                 Rule(
                     id=rule_id,
@@ -321,6 +346,7 @@ def load_rules(rules_dir: Path = RULES_DIR) -> RuleSet:
                     options=dict(raw_rule.get("options") or {}),
                     trigger=trigger,
                     needs=cache.needs(pattern.pattern, lambda: literals.needs(raw_pattern)),
+                    anchor=anchor,
                 )
             )
     cache.save()

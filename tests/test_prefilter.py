@@ -1,5 +1,6 @@
 """The prefilter (pipeline/prefilter.py) and the caches (pipeline/cache.py) change speed, never facts."""
 
+import dataclasses
 import pickle
 import random
 import unicodedata
@@ -9,7 +10,9 @@ import pandas as pd
 import pytest
 
 import pipeline.facttypes.official as official
+import pipeline.match as match
 from pipeline.evaluate import _name_key
+from pipeline.normalize import normalize_text
 from pipeline.normalize import fold_key
 from pipeline.prefilter import ANY_DIGIT, WORD_START, ArticleLines, LineFinder, LiteralReader
 from pipeline.rules import default_rules, load_rules, rules_from_files
@@ -62,10 +65,34 @@ class EveryWord:
 EVERY_WORD = EveryWord()
 
 
+def _every_position(rule, text, regions):
+    """What scan_regions finds when the rule is tried at every position (no anchor)."""
+    return [m for start, end in regions for m in rule.pattern.finditer(text, start, end)]
+
+
+def test_an_anchored_rule_finds_what_trying_every_position_finds():
+    rules = default_rules()
+    anchored = [r for r in rules.rules if r.anchor]
+    texts = [ex["text"] for r in rules.rules for ex in r.examples] + [neg for r in rules.rules for neg in r.negatives]
+    texts += [p.read_text(encoding="utf-8") for p in SEEDS]
+    texts += ["گفت،«مسعود پزشکیان» ، رئیس‌جمهور و علی احمدی نایب‌رئیس مجلس و حسن روحانی معاون رئیس جمهور"]
+    found = 0
+    for rule in anchored:
+        for text in texts:
+            text = normalize_text(text)[0]
+            lines = ArticleLines(text, rules.line_finder)
+            regions = [lines.line(i) for i in range(len(lines.starts))]
+            expected = [m.span() for m in _every_position(rule, text, regions)]
+            assert [m.span() for m in match.scan_regions(rule, text, regions)] == expected, (rule.id, text[:60])
+            found += len(expected)
+    assert anchored and found > 50
+
+
 def _facts_without_prefilter(monkeypatch, texts):
     """The facts of ``texts`` when every rule scans every line and every mention is read."""
     with monkeypatch.context() as patched:
         patched.setattr(ArticleLines, "holding", lambda self, key: None)
+        patched.setattr(match, "scan_regions", _every_position)
         patched.setattr(official, "_naming_words", lambda people, ctx: EVERY_WORD)
         patched.setattr(official, "_lines_holding", lambda words, ctx: set(range(len(ctx.lines.starts))))
         return [extract_text(t) for t in texts]

@@ -17,7 +17,7 @@ import pandas as pd
 from pipeline.facttypes import MatchContext, get_finalizer, get_producer, is_on_request
 from pipeline.normalize import OffsetMap
 from pipeline.prefilter import ArticleLines
-from pipeline.rules import Rule, RuleSet, default_rules
+from pipeline.rules import Rule, RuleSet, StartsNear, default_rules
 from pipeline.schemas import MATCHED_TYPES, SCHEMAS
 
 
@@ -40,24 +40,26 @@ def find_candidates(lines: ArticleLines, ctx: MatchContext, fact_type: str) -> l
 
 
 def requested_candidates(
-    ctx: MatchContext, fact_type: str, producer: str, line_numbers: set[int], accept: Callable[[re.Match], bool] | None = None
+    ctx: MatchContext, fact_type: str, producer: str, line_numbers: set[int] | None, accept: Callable[[re.Match], bool] | None = None
 ) -> list[Candidate]:
-    """The candidates of the rules of ``producer`` on the lines ``line_numbers`` of the article;
-    ``accept``, a cheap test of a match before its producer reads it."""
+    """The candidates of the rules of ``producer`` on the lines ``line_numbers`` of the article
+    (None: every line that holds the rules' needs) that pass ``accept``, a cheap test of a match
+    before its producer reads it."""
     rules = [(i, r) for i, r in enumerate(ctx.rules.for_type(fact_type)) if r.producer == producer]
     return _candidates(ctx.lines, ctx, fact_type, rules, line_numbers, accept)
 
 
 def _candidates(lines: ArticleLines, ctx: MatchContext, fact_type: str, rules, only: set[int] | None, accept=None) -> list[Candidate]:
-    text = lines.text
     found = []
     matches_by_pattern: dict = {}  # rules that share a pattern (one per producer) scan once
     for priority, rule in rules:
         produce = get_producer(fact_type, rule.producer)
         group = "span" if "span" in rule.pattern.groupindex else 0
-        scan = (rule.pattern.pattern, rule.pattern.flags, rule.trigger, rule.anchor)
+        # (keyed by strings: hashing a compiled pattern hashes all its code)
+        trigger, near = rule.trigger and rule.trigger.pattern, rule.starts_near and rule.starts_near.key
+        scan = (rule.pattern.pattern, rule.pattern.flags, trigger, near)
         if scan not in matches_by_pattern:
-            matches_by_pattern[scan] = scan_regions(rule, text, lines.regions(rule.id, rule.trigger, only))
+            matches_by_pattern[scan] = scan_regions(rule, lines, lines.regions(rule.id, rule.trigger, only))
         for m in matches_by_pattern[scan]:
             if m.end(group) <= m.start(group) or (accept is not None and not accept(m)):
                 continue
@@ -70,30 +72,39 @@ def _candidates(lines: ArticleLines, ctx: MatchContext, fact_type: str, rules, o
 TOKEN = re.compile(r"\S+")
 
 
-def scan_regions(rule: Rule, text: str, regions: list[tuple[int, int]]) -> list[re.Match]:
-    """The matches of ``rule.pattern.finditer`` over each region; where the rule has an anchor,
-    the same matches found by trying the pattern only where its anchor lets a match start."""
-    if rule.anchor is None:
+def scan_regions(rule: Rule, lines: ArticleLines, regions: list[tuple[int, int]]) -> list[re.Match]:
+    """The matches of ``rule.pattern.finditer`` over each region; for a rule with ``starts_near``,
+    the same matches found by trying the pattern only where a match may start."""
+    text = lines.text
+    if rule.starts_near is None:
         return [m for start, end in regions for m in rule.pattern.finditer(text, start, end)]
-    return [m for start, end in regions for m in _anchored_matches(rule, text, start, end)]
+    return [m for start, end in regions for m in _matches_near(rule, lines, start, end)]
 
 
-def _anchored_matches(rule: Rule, text: str, start: int, end: int):
-    anchors = []
-    for a in rule.anchor.at.finditer(text, start, end):  # (not overlapping: what starts inside one is looked for)
-        anchors += [a.start()] + [p for p in range(a.start() + 1, a.end()) if rule.anchor.at.match(text, p, end)]
-    if not anchors:
-        return
-    tokens = [t.start() for t in TOKEN.finditer(text, start, end)]
-    positions: set[int] = set()
-    for at in anchors:
-        i = bisect.bisect_right(tokens, at) - 1 - rule.anchor.words_before  # the token at the anchor, then back
-        positions.update(range(tokens[i] if i >= 0 else start, at + 1))
-    after = start  # as finditer: the next match starts after the last one
-    for position in sorted(positions):
+def _matches_near(rule: Rule, lines: ArticleLines, start: int, end: int):
+    text, after = lines.text, start  # as finditer: the next match starts after the last one
+    for position in _starts(rule.starts_near, lines, start, end):
         if position >= after and (m := rule.pattern.match(text, position, end)):
             yield m
             after = m.end()
+
+
+def _starts(near: StartsNear, lines: ArticleLines, start: int, end: int) -> list[int]:
+    """Where in ``text[start:end]`` a match may start: from ``words_before`` words before each
+    place ``at`` matches (rules that start near the same places ask once per line)."""
+    key = (near.key, start, end)
+    if key not in lines.cache:
+        text, at, places = lines.text, near.at, []
+        for a in at.finditer(text, start, end):  # (not overlapping: what starts inside one is looked for)
+            places += [a.start()] + [p for p in range(a.start() + 1, a.end()) if at.match(text, p, end)]
+        positions: set[int] = set()
+        if places:
+            tokens = [t.start() for t in TOKEN.finditer(text, start, end)]
+            for place in places:
+                i = bisect.bisect_right(tokens, place) - 1 - near.words_before  # the token at the place, then back
+                positions.update(range(tokens[i] if i >= 0 else start, place + 1))
+        lines.cache[key] = sorted(positions)
+    return lines.cache[key]
 
 
 def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:

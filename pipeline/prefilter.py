@@ -393,10 +393,11 @@ class ArticleLines:
         return [self.line(i) for i in self._lines(lines)]
 
     def _with_trigger(self, trigger: re.Pattern) -> set[int]:
-        if trigger not in self.cache:
+        key = ("trigger", trigger.pattern)  # (hashing a compiled pattern hashes all its code)
+        if key not in self.cache:
             candidates = self._lines(self.holding(trigger.pattern))
-            self.cache[trigger] = {i for i in candidates if trigger.search(self.text, *self.line(i))}
-        return self.cache[trigger]
+            self.cache[key] = {i for i in candidates if trigger.search(self.text, *self.line(i))}
+        return self.cache[key]
 
     def _lines(self, lines: set[int] | None):
         return range(len(self.starts)) if lines is None else sorted(lines)

@@ -36,7 +36,7 @@ from pipeline.prefilter import LineFinder, LiteralReader
 # libyaml's loader when PyYAML was built with it: the rules load several times faster
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
-RULE_KEYS = {"id", "pattern", "producer", "examples", "negatives", "note", "options", "anchor"}
+RULE_KEYS = {"id", "pattern", "producer", "examples", "negatives", "note", "options", "starts_near"}
 FILE_KEYS = {"fact_type", "description", "rules", "trigger"}
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 ZWNJ = "\u200c"
@@ -152,18 +152,23 @@ class Rule:
     options: dict = field(default_factory=dict)
     trigger: re.Pattern | None = None  # the file's prefilter: lines without a match are skipped
     needs: tuple[frozenset[str], ...] = ()  # literal sets every match holds one of (prefilter.py)
-    anchor: Anchor | None = None  # where a match may start (see Anchor)
+    starts_near: StartsNear | None = None  # where a match may start
 
 
 @dataclass(frozen=True)
-class Anchor:
-    """A rule's promise that every match starts at most ``words_before`` words before a place
-    where ``at`` matches (0: in the word where it matches). The rule is then tried only there,
-    not at every character of the line: for rules whose match is found by what it ends with
-    (a name before an office), most of a line's words can start no match."""
+class StartsNear:
+    """A rule's ``starts_near: {at: REGEX, words_before: N}``: its promise that every match
+    starts at most N words before a place where ``at`` matches (0: in the word where it
+    matches). The rule is then tried only there, not at every character of the line: most
+    words of a line can start no name before an office, and no amount but where a number is."""
 
     at: re.Pattern
     words_before: int
+
+    @property
+    def key(self) -> tuple[str, int]:
+        """What tells two apart (hashing a compiled pattern hashes all its code)."""
+        return self.at.pattern, self.words_before
 
 
 @dataclass(frozen=True)
@@ -262,15 +267,14 @@ def _lexicon_union(fragment, lexicons: dict[str, Lexicon], where: str) -> str:
     return forms_regex([form for name in fragment for form in lexicons[name].forms])
 
 
-def _anchor(raw, pattern: re.Pattern, fragments: dict[str, str], where: str, cache: RuleCache) -> Anchor:
-    """A rule's ``anchor: {at: REGEX, words_before: N}``."""
+def _starts_near(raw, pattern: re.Pattern, fragments: dict[str, str], where: str, cache: RuleCache) -> StartsNear:
     if not isinstance(raw, dict) or set(raw) != {"at", "words_before"} or not isinstance(raw["at"], str):
-        raise RuleError(f"{where}: 'anchor' is {{at: REGEX, words_before: N}}")
+        raise RuleError(f"{where}: 'starts_near' is {{at: REGEX, words_before: N}}")
     if not isinstance(raw["words_before"], int) or raw["words_before"] < 0:
-        raise RuleError(f"{where}: the anchor's words_before is a number of words (0 or more)")
+        raise RuleError(f"{where}: starts_near's words_before is a number of words (0 or more)")
     if re._parser.parse(pattern.pattern, pattern.flags).getwidth()[0] == 0:
-        raise RuleError(f"{where}: a rule with an anchor must not match the empty string")
-    return Anchor(_compile(raw["at"], fragments, f"{where}: anchor", cache), raw["words_before"])
+        raise RuleError(f"{where}: a rule with starts_near must not match the empty string")
+    return StartsNear(_compile(raw["at"], fragments, f"{where}: starts_near", cache), raw["words_before"])
 
 
 def _compile(pattern: str, fragments: dict[str, str], where: str, cache: RuleCache) -> re.Pattern:
@@ -333,7 +337,8 @@ def load_rules(rules_dir: Path = RULES_DIR) -> RuleSet:
             seen[rule_id] = path
             raw_pattern = raw_rule.get("pattern", "(?!)")
             pattern = _compile(raw_pattern, fragments, where, cache)
-            anchor = _anchor(raw_rule["anchor"], pattern, fragments, where, cache) if "anchor" in raw_rule else None
+            near = raw_rule.get("starts_near")
+            starts_near = _starts_near(near, pattern, fragments, where, cache) if near is not None else None
             rules.append(
                 Rule(
                     id=rule_id,
@@ -346,7 +351,7 @@ def load_rules(rules_dir: Path = RULES_DIR) -> RuleSet:
                     options=dict(raw_rule.get("options") or {}),
                     trigger=trigger,
                     needs=cache.needs(pattern.pattern, lambda: literals.needs(raw_pattern)),
-                    anchor=anchor,
+                    starts_near=starts_near,
                 )
             )
     cache.save()

@@ -109,15 +109,15 @@ def test_unknown_key_and_unknown_placeholder_are_reported(tmp_path):
         load_rules(rules)
 
 
-def test_a_malformed_anchor_is_reported(tmp_path):
+def test_a_malformed_starts_near_is_reported(tmp_path):
     rules = _copy_rules(tmp_path)
-    rule = "fact_type: money\nrules:\n  - id: money.x\n    producer: amount\n    pattern: '{p}'\n    anchor: {a}\n"
+    rule = "fact_type: money\nrules:\n  - id: money.x\n    producer: amount\n    pattern: '{p}'\n    starts_near: {a}\n"
     extra = rules / "extra.yaml"
     extra.write_text(rule.format(p="x", a="{at: x}"), encoding="utf-8")
-    with pytest.raises(RuleError, match=r"rule money\.x: 'anchor' is \{at: REGEX, words_before: N\}"):
+    with pytest.raises(RuleError, match=r"rule money\.x: 'starts_near' is \{at: REGEX, words_before: N\}"):
         load_rules(rules)
     extra.write_text(rule.format(p="x?", a="{at: x, words_before: 2}"), encoding="utf-8")
-    with pytest.raises(RuleError, match=r"rule money\.x: a rule with an anchor must not match the empty string"):
+    with pytest.raises(RuleError, match=r"rule money\.x: a rule with starts_near must not match the empty string"):
         load_rules(rules)
 
 

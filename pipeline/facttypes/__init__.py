@@ -7,9 +7,9 @@ and the :class:`MatchContext` and returns the fact's value columns, or None to r
 
 A fact type may also register one :func:`finalizer`: a document-level step that sees all the
 candidates of one document at once (e.g. to fold later mentions of a person into the first).
-A producer registered ``on_request`` is not run over the article with the others: its rules
-match only on the lines the finalizer asks for (:func:`pipeline.match.requested_candidates`),
-for rules that match nearly every word but matter on a few lines only the finalizer can tell.
+A producer registered ``on_request`` is not run over the article with the others: it reads
+only the matches the finalizer asks for (:func:`pipeline.match.requested_candidates`), for
+rules that match nearly every word when only the finalizer can tell the few that matter.
 """
 
 from __future__ import annotations

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Callable
 
 from pipeline.evaluate import name_key
 from pipeline.facttypes import MatchContext, finalizer, producer
 from pipeline.hazm_data import word_frequencies  # a frequent word is an ordinary word
-from pipeline.rules import expand
 
 WORD = re.compile(r"[^\s«»،,:]+")
 WORD_BEFORE = re.compile("([\u0621-\u06cc\u200c]+)[^\\S\n]+$")
@@ -492,7 +492,7 @@ REGISTRY_NAMES = RulesMemo(_registry_name_of)
 @dataclass(frozen=True)
 class RegistryIndex:
     """The registry's one-word forms by their :func:`_shape` (in the lexicon's order), and
-    every shape a one-word mention of a registry person may have (see :func:`_naming_words`)."""
+    every shape a one-word mention of a registry person may have (see :func:`_may_be_named`)."""
 
     lexicon: object
     forms_by_shape: dict[tuple, list[str]]
@@ -550,32 +550,18 @@ def _surname_shapes(people: list[Person]) -> set[tuple[int, str, str]]:
     return shapes
 
 
-def _naming_words(people: list[Person], ctx: MatchContext) -> set[str]:
-    """The Persian words of the article that may name one of ``people`` or a registry person:
-    a mention names someone only if it ends in one of them (its other words are honorifics)."""
+def _may_be_named(people: list[Person], ctx: MatchContext) -> Callable[[re.Match], bool]:
+    """A test a mention must pass to name one of ``people`` or a registry person: its last word
+    (its other words are honorifics) is no common word and has the shape of one of their
+    names. Most name-like words of an article fail it and are not read further."""
     shapes = _surname_shapes(people) | _registry_index(ctx).mention_shapes
-    words = _persian_word_regex(expand("{fa_word}", ctx.rules.macros, "official: fa_word"))
     frequency, common = word_frequencies(), _options(ctx)["common_word_frequency"]
-    return {
-        word
-        for word in set(words.findall(ctx.text))
-        if frequency.get(word, 0) < common and _shape(word) in shapes  # (mention() drops a common word)
-    }
 
+    def may_name(m: re.Match) -> bool:
+        word = m.group("span").rsplit(None, 1)[-1]
+        return _shape(word) in shapes and frequency.get(word, 0) < common
 
-def _lines_holding(words: set[str], ctx: MatchContext) -> set[int]:
-    lines = ctx.lines
-    return {i for i in range(len(lines.starts)) if any(word in lines.text_of(i) for word in words)} if words else set()
-
-
-def _last_word(m: re.Match) -> str:
-    """The name word a mention ends with (its span is honorifics, then one word)."""
-    return m.group("span").rsplit(None, 1)[-1]
-
-
-@lru_cache(maxsize=4)
-def _persian_word_regex(pattern: str) -> re.Pattern:
-    return re.compile(pattern)
+    return may_name
 
 
 @finalizer("official")
@@ -600,8 +586,7 @@ def fold_people(candidates: list, ctx: MatchContext) -> list:
         person.take(cand)
     taken = [(c.start, c.end) for c in named]
     surnames = _surname_keys(people)
-    naming = _naming_words(people, ctx)
-    mentions = requested_candidates(ctx, "official", "mention", _lines_holding(naming, ctx), lambda m: _last_word(m) in naming)
+    mentions = requested_candidates(ctx, "official", "mention", None, _may_be_named(people, ctx))
     for cand in mentions:
         m = cand.values["_mention"]
         if any(s < cand.end and cand.start < e for s, e in taken):

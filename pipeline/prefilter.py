@@ -286,6 +286,8 @@ class LineFinder:
             for key, needs in needs_by_key.items()
         }
         self.keys = [tuple({key_of(s) for s in need}) for need in self.need_ids]
+        # a need's keys as one search for a line (a need that is a rule's second one)
+        self.key_searches = [_first_key_finder(keys) if need != ANY_DIGIT else ANY_DIGIT_RE.search for need, keys in zip(self.need_ids, self.keys)]
         self.searchable = [need != ANY_DIGIT for need in self.need_ids]
         variants: dict[str, dict[tuple, set[int]]] = {}  # key → {(before, test) around it: need ids}
         needs = list(self.need_ids)
@@ -321,6 +323,15 @@ class LineFinder:
                 for need_id in ids:
                     lines.setdefault(need_id, set()).add(line)
         return lines
+
+
+def _first_key_finder(keys: tuple[str, ...]) -> Callable:
+    """``find(text, start, end)``: one of ``keys`` found in ``text[start:end]``, or None."""
+    automaton = ahocorasick.Automaton()
+    for key in keys:
+        automaton.add_word(key, key)
+    automaton.make_automaton()
+    return lambda text, start, end: next(automaton.iter(text, start, end), None)
 
 
 def _key_and_check(s: str) -> tuple[str, int, Callable | None]:
@@ -374,30 +385,36 @@ class ArticleLines:
         """The line holds one of the need's strings (as plain text: its word boundaries are
         left to the rule's own regex)."""
         if (need_id, line) not in self.cache:
-            if self.finder.searchable[need_id]:
-                text = self.text_of(line)
-                self.cache[need_id, line] = any(key in text for key in self.finder.keys[need_id])
-            else:
-                self.cache[need_id, line] = ANY_DIGIT_RE.search(self.text, *self.line(line)) is not None
+            self.cache[need_id, line] = self.finder.key_searches[need_id](self.text, *self.line(line)) is not None
         return self.cache[need_id, line]
 
     def regions(self, key, trigger: re.Pattern | None, only: set[int] | None = None) -> list[tuple[int, int]]:
         """The lines a rule must scan: those holding its needs and a match of its file's trigger
         (and among ``only``, if given)."""
         lines = self.holding(key)
-        if trigger is not None:
-            with_trigger = self._with_trigger(trigger)
-            lines = with_trigger if lines is None else lines & with_trigger
         if only is not None:
             lines = only if lines is None else lines & only
+        if trigger is not None:
+            lines = self._with_trigger(trigger, lines)
         return [self.line(i) for i in self._lines(lines)]
 
-    def _with_trigger(self, trigger: re.Pattern) -> set[int]:
-        key = ("trigger", trigger.pattern)  # (hashing a compiled pattern hashes all its code)
+    def _with_trigger(self, trigger: re.Pattern, lines: set[int] | None) -> set[int]:
+        """Those of ``lines`` (None: all) that hold a match of ``trigger``, searched for only on
+        lines that hold its needs and some rule asks about."""
+        key = ("holding", trigger.pattern)
         if key not in self.cache:
-            candidates = self._lines(self.holding(trigger.pattern))
-            self.cache[key] = {i for i in candidates if trigger.search(self.text, *self.line(i))}
-        return self.cache[key]
+            self.cache[key] = self.holding(trigger.pattern)
+        holding = self.cache[key]
+        if holding is not None:
+            lines = holding if lines is None else lines & holding
+        found = []
+        for i in self._lines(lines):
+            key = (trigger.pattern, i)  # (hashing a compiled pattern hashes all its code)
+            if key not in self.cache:
+                self.cache[key] = trigger.search(self.text, *self.line(i)) is not None
+            if self.cache[key]:
+                found.append(i)
+        return set(found)
 
     def _lines(self, lines: set[int] | None):
         return range(len(self.starts)) if lines is None else sorted(lines)

@@ -211,8 +211,13 @@ def paragraph_speaker(figure, sentence, doc, rule):
 
 def _sentences(raw: str, rows: list, facts: list[dict], speech: Rule) -> list[Sentence]:
     sentences = []
+    whole, whole_offsets = normalize_text(raw)
     for row in rows:
-        norm, offsets = normalize_text(raw[row.start : row.end])
+        dropped = whole_offsets.dropped_before(row.start, row.end)
+        if dropped is None:
+            norm, offsets = normalize_text(raw[row.start : row.end])
+        else:  # folding dropped nothing inside: the sentence's folded text is a slice of the article's
+            norm, offsets = whole[row.start - dropped : row.end - dropped], OffsetMap()
         sentence = Sentence(int(row.sentence_id), int(row.start), int(row.end), raw.count("\n", 0, row.start), norm, offsets)
         cue = speech.pattern.search(norm)
         if cue:
@@ -276,7 +281,7 @@ def link_facts(facts: pd.DataFrame, sentences: pd.DataFrame, documents: pd.DataF
     datelines = facts[facts.rule_id.str.startswith("header.dateline", na=False)].set_index("doc_id")["fact_id"].to_dict()
     # one pass over each table, not one pandas selection per article (thousands per batch)
     sentences_by_doc: dict[str, list] = {}
-    for row in sentences.sort_values(["doc_id", "sentence_id"]).itertuples(index=False):
+    for row in sentences[["doc_id", "sentence_id", "start", "end"]].sort_values(["doc_id", "sentence_id"]).itertuples(index=False):
         sentences_by_doc.setdefault(row.doc_id, []).append(row)
     facts_by_doc: dict[str, list[dict]] = {}
     for record in facts.sort_values(["doc_id", "start"], kind="stable").to_dict("records"):

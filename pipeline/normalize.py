@@ -12,7 +12,7 @@ import bisect
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import metadata
 
 import numpy as np
@@ -95,6 +95,22 @@ class OffsetMap:
 
     def span_to_raw(self, start: int, end: int) -> tuple[int, int]:
         return self.to_raw(start), self.to_raw(end, is_end=True)
+
+    @cached_property
+    def _dropped_runs(self) -> tuple[list[int], list[int]]:
+        """The raw [start, end) of each run of dropped characters."""
+        ends = [at + by for at, by in zip(self.shift_at, self.shift_by)]
+        return [end - (by - before) for end, by, before in zip(ends, self.shift_by, (0, *self.shift_by))], ends
+
+    def dropped_before(self, raw_start: int, raw_end: int) -> int | None:
+        """How many characters folding dropped before ``raw_start``, if it dropped none in
+        ``raw[raw_start:raw_end]`` (else None): the folded slice is then
+        ``text[raw_start - n : raw_end - n]``, with nothing to map."""
+        starts, ends = self._dropped_runs
+        k = bisect.bisect_right(ends, raw_start)  # the first run that ends after raw_start
+        if k < len(starts) and starts[k] < raw_end:
+            return None
+        return self.shift_by[k - 1] if k else 0
 
 
 def normalize_text(raw: str) -> tuple[str, OffsetMap]:

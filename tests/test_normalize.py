@@ -46,3 +46,13 @@ def test_sentences_do_not_split_inside_decimals():
     text = "صادرات 310.8 میلیون دلار بود. واردات کم شد!\nخط دوم"
     spans = [text[s:e] for s, e in split_sentences(text)]
     assert spans == ["صادرات 310.8 میلیون دلار بود.", "واردات کم شد!", "خط دوم"]
+
+
+def test_a_slice_without_dropped_marks_is_a_slice_of_the_folded_text():
+    raw = "كتاب\u064e خوب، ۱۲ سند\u200f امضا شد"  # a diacritic at 4 and an RLM at 17 are dropped
+    text, offsets = normalize_text(raw)
+    assert offsets.dropped_before(6, 13) == 1  # one mark before, none inside
+    assert text[6 - 1 : 13 - 1] == normalize_text(raw[6:13])[0] == "خوب، 12"
+    assert offsets.dropped_before(0, 4) == 0
+    assert offsets.dropped_before(18, len(raw)) == 2
+    assert offsets.dropped_before(2, 6) is None and offsets.dropped_before(14, 18) is None

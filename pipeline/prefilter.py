@@ -286,19 +286,21 @@ class LineFinder:
             for key, needs in needs_by_key.items()
         }
         self.keys = [tuple({key_of(s) for s in need}) for need in self.need_ids]
-        # a need's keys as one search for a line (a need that is a rule's second one)
-        self.key_searches = [_first_key_finder(keys) if need != ANY_DIGIT else ANY_DIGIT_RE.search for need, keys in zip(self.need_ids, self.keys)]
+        # built when first needed (most of the thousands are not, in a run): the regex that
+        # checks what is around a key; a need's keys as one search for a line
+        self.checks: dict[str, Callable] = {}
+        self.key_searches: dict[int, Callable] = {}
         self.searchable = [need != ANY_DIGIT for need in self.need_ids]
-        variants: dict[str, dict[tuple, set[int]]] = {}  # key → {(before, test) around it: need ids}
-        needs = list(self.need_ids)
+        variants: dict[str, dict[tuple, set[int]]] = {}  # key → {(before, check) around it: need ids}
+        self.needs = needs = list(self.need_ids)
         for ids in self.needs_by_key.values():
             if ids and self.searchable[ids[0]]:
                 for s in needs[ids[0]]:
-                    key, before, test = _key_and_check(s)
-                    variants.setdefault(key, {}).setdefault((before, test), set()).add(ids[0])
+                    key, before, check = _key_and_check(s)
+                    variants.setdefault(key, {}).setdefault((before, check), set()).add(ids[0])
         self.automaton = ahocorasick.Automaton()
-        for key, by_test in variants.items():
-            self.automaton.add_word(key, (len(key), tuple((*check, tuple(ids)) for check, ids in by_test.items())))
+        for key, by_check in variants.items():
+            self.automaton.add_word(key, (len(key), tuple((*check, tuple(ids)) for check, ids in by_check.items())))
         self.has_keys = bool(variants)
         if self.has_keys:
             self.automaton.make_automaton()
@@ -310,19 +312,33 @@ class LineFinder:
         if not self.has_keys:
             return lines
         line, next_line_at, found = -1, 0, set()  # the current line and the needs found on it
-        for end, (length, by_test) in self.automaton.iter(text):
+        checks = self.checks
+        for end, (length, by_check) in self.automaton.iter(text):
             if end >= next_line_at:
                 line = bisect.bisect_right(line_starts, end) - 1
                 next_line_at = line_starts[line + 1] if line + 1 < len(line_starts) else len(text)
                 found = set()
             start = end + 1 - length
-            for before, test, ids in by_test:
-                if found.issuperset(ids) or (test and (start < before or not test(text, start - before))):
+            for before, check, ids in by_check:
+                if found.issuperset(ids):
+                    continue
+                if check and (start < before or not (checks.get(check) or self._compile_check(check))(text, start - before)):
                     continue
                 found.update(ids)
                 for need_id in ids:
                     lines.setdefault(need_id, set()).add(line)
         return lines
+
+    def _compile_check(self, check: str) -> Callable:
+        self.checks[check] = re.compile(check).match
+        return self.checks[check]
+
+    def key_search(self, need_id: int) -> Callable:
+        """``find(text, start, end)``: one of the need's keys in ``text[start:end]``, or None."""
+        if need_id not in self.key_searches:
+            need = self.needs[need_id]
+            self.key_searches[need_id] = ANY_DIGIT_RE.search if need == ANY_DIGIT else _first_key_finder(self.keys[need_id])
+        return self.key_searches[need_id]
 
 
 def _first_key_finder(keys: tuple[str, ...]) -> Callable:
@@ -334,14 +350,14 @@ def _first_key_finder(keys: tuple[str, ...]) -> Callable:
     return lambda text, start, end: next(automaton.iter(text, start, end), None)
 
 
-def _key_and_check(s: str) -> tuple[str, int, Callable | None]:
-    """``s``'s key, how many characters of ``s`` come before it, and a test of whether ``s``
-    is in a text at a position (None when ``s`` is its key): ``s`` as a regex's ``match``."""
+def _key_and_check(s: str) -> tuple[str, int, str | None]:
+    """``s``'s key, how many characters of ``s`` come before it, and the regex that tells
+    whether ``s`` is in a text at a position (None when ``s`` is its key)."""
     key = key_of(s)
     if key == s:
         return key, 0, None
     before = sum(1 for ch in s[: s.index(key)] if ch not in (WORD_START, WORD_END))
-    return key, before, re.compile("".join(CHECKS.get(ch) or re.escape(ch) for ch in s)).match
+    return key, before, "".join(CHECKS.get(ch) or re.escape(ch) for ch in s)
 
 
 ANY_DIGIT_RE = re.compile(r"\d")
@@ -385,7 +401,7 @@ class ArticleLines:
         """The line holds one of the need's strings (as plain text: its word boundaries are
         left to the rule's own regex)."""
         if (need_id, line) not in self.cache:
-            self.cache[need_id, line] = self.finder.key_searches[need_id](self.text, *self.line(line)) is not None
+            self.cache[need_id, line] = self.finder.key_search(need_id)(self.text, *self.line(line)) is not None
         return self.cache[need_id, line]
 
     def regions(self, key, trigger: re.Pattern | None, only: set[int] | None = None) -> list[tuple[int, int]]:

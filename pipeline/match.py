@@ -97,12 +97,12 @@ def _starts(near: StartsNear, lines: ArticleLines, start: int, end: int) -> list
         text, at, places = lines.text, near.at, []
         for a in at.finditer(text, start, end):  # (not overlapping: what starts inside one is looked for)
             places += [a.start()] + [p for p in range(a.start() + 1, a.end()) if at.match(text, p, end)]
-        positions: set[int] = set()
-        if places:
+        positions: set[int] = set(places)
+        if places and near.words_before:
             tokens = [t.start() for t in TOKEN.finditer(text, start, end)]
             for place in places:
                 i = bisect.bisect_right(tokens, place) - 1 - near.words_before  # the token at the place, then back
-                positions.update(range(tokens[i] if i >= 0 else start, place + 1))
+                positions.update(range(tokens[i] if i >= 0 else start, place))
         lines.cache[key] = sorted(positions)
     return lines.cache[key]
 

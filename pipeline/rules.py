@@ -158,8 +158,7 @@ class Rule:
 @dataclass(frozen=True)
 class StartsNear:
     """A rule's ``starts_near: {at: REGEX, words_before: N}``: its promise that every match
-    starts at most N words before a place where ``at`` matches (0: in the word where it
-    matches). The rule is then tried only there, not at every character of the line: most
+    starts at a place where ``at`` matches or at most N words before one. The rule is then tried only there, not at every character of the line: most
     words of a line can start no name before an office, and no amount but where a number is."""
 
     at: re.Pattern

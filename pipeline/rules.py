@@ -186,8 +186,11 @@ class RuleSet:
 
     @cached_property
     def line_finder(self) -> LineFinder:
-        """The automaton that finds, in one pass, the lines each rule and trigger must scan."""
-        return LineFinder({**{r.id: r.needs for r in self.rules}, **self.trigger_needs})
+        """The automaton that finds, in one pass, the lines each rule and trigger of the match
+        stage must scan (header rules read an article's first lines, link rules its sentences)."""
+        from pipeline.schemas import MATCHED_TYPES
+
+        return LineFinder({**{r.id: r.needs for r in self.rules if r.fact_type in MATCHED_TYPES}, **self.trigger_needs})
 
     @cached_property
     def _by_type(self) -> dict[str, tuple[Rule, ...]]:

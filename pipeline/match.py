@@ -94,9 +94,10 @@ def _starts(near: StartsNear, lines: ArticleLines, start: int, end: int) -> list
     place ``at`` matches (rules that start near the same places ask once per line)."""
     key = (near.key, start, end)
     if key not in lines.cache:
-        text, at, places = lines.text, near.at, []
-        for a in at.finditer(text, start, end):  # (not overlapping: what starts inside one is looked for)
-            places += [a.start()] + [p for p in range(a.start() + 1, a.end()) if at.match(text, p, end)]
+        text, at, places, position = lines.text, near.at, [], start
+        while found := at.search(text, position, end):  # every place, overlapping ones too
+            places.append(found.start())
+            position = found.start() + 1
         positions: set[int] = set(places)
         if places and near.words_before:
             tokens = [t.start() for t in TOKEN.finditer(text, start, end)]

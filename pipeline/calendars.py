@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar as _gregorian
 import datetime as dt
+from functools import lru_cache
 
 import jdatetime
 from convertdate import islamic
@@ -56,8 +57,10 @@ TO_GREGORIAN = {
 }
 
 
+@lru_cache(maxsize=1 << 14)
 def calendar_interval(calendar: str, year: int, month: int | None = None, day: int | None = None) -> Interval:
-    """The Gregorian interval of a date written in ``calendar``; ValueError if it does not exist."""
+    """The Gregorian interval of a date written in ``calendar``; ValueError if it does not exist.
+    (Remembered: jdatetime spends most of a date's time setting up its locale.)"""
     return TO_GREGORIAN[calendar](year, month, day)
 
 
@@ -76,6 +79,7 @@ def shift_month(year: int, month: int, offset: int) -> tuple[int, int]:
     return index // MONTHS_IN_YEAR, index % MONTHS_IN_YEAR + 1
 
 
+@lru_cache(maxsize=1 << 14)
 def from_gregorian(calendar: str, day: dt.date) -> tuple[int, int, int]:
     """A Gregorian day as (year, month, day) of ``calendar``."""
     if calendar == "jalali":

@@ -63,6 +63,7 @@ def form_parts(form: str) -> list[str]:
     return re.split(rf"[\s{ZWNJ}]+", folded)
 
 
+@lru_cache(maxsize=1 << 12)
 def form_regex(form: str) -> str:
     """A lexicon form as regex: internal spaces/ZWNJ match a space, a ZWNJ or nothing."""
     return rf"[\s{ZWNJ}]?".join(re.escape(p) for p in form_parts(form))

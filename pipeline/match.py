@@ -49,7 +49,9 @@ def requested_candidates(
     return _candidates(ctx.lines, ctx, fact_type, rules, line_numbers, accept)
 
 
-def _candidates(lines: ArticleLines, ctx: MatchContext, fact_type: str, rules, only: set[int] | None, accept=None) -> list[Candidate]:
+def _candidates(
+    lines: ArticleLines, ctx: MatchContext, fact_type: str, rules, only: set[int] | None, accept: Callable[[re.Match], bool] | None = None
+) -> list[Candidate]:
     found = []
     matches_by_pattern: dict = {}  # rules that share a pattern (one per producer) scan once
     for priority, rule in rules:

@@ -20,8 +20,8 @@ import re._constants as sre
 import re._parser as sre_parse
 from dataclasses import dataclass
 from itertools import product
-from typing import Callable
 from pathlib import Path
+from typing import Callable
 
 import ahocorasick
 
@@ -322,8 +322,10 @@ class LineFinder:
             for before, check, ids in by_check:
                 if found.issuperset(ids):
                     continue
-                if check and (start < before or not (checks.get(check) or self._compile_check(check))(text, start - before)):
-                    continue
+                if check:  # what must be around the key (word boundaries, spaces, digits)
+                    holds = checks.get(check) or self._compile_check(check)
+                    if start < before or not holds(text, start - before):
+                        continue
                 found.update(ids)
                 for need_id in ids:
                     lines.setdefault(need_id, set()).add(line)

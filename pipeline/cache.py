@@ -96,6 +96,14 @@ class RuleCache:
             self.changed = True
         return entry["needs"]
 
+    def min_width(self, expanded: str) -> int:
+        """The fewest characters a match of the pattern spans (parsing one takes a second)."""
+        entry = self._entry(expanded)
+        if "min_width" not in entry:
+            entry["min_width"] = sre_parse.parse(expanded, 0).getwidth()[0]
+            self.changed = True
+        return entry["min_width"]
+
     def _entry(self, expanded: str) -> dict[str, Any]:
         key = hashlib.sha256(expanded.encode()).hexdigest()
         entry = self.entries.setdefault(key, {})

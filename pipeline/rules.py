@@ -21,7 +21,6 @@ compile) raises :class:`RuleError` naming the file and the rule before any artic
 from __future__ import annotations
 
 import re
-import re._parser
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -275,7 +274,7 @@ def _starts_near(raw, pattern: re.Pattern, fragments: dict[str, str], where: str
         raise RuleError(f"{where}: 'starts_near' is {{at: REGEX, words_before: N}}")
     if not isinstance(raw["words_before"], int) or raw["words_before"] < 0:
         raise RuleError(f"{where}: starts_near's words_before is a number of words (0 or more)")
-    if re._parser.parse(pattern.pattern, pattern.flags).getwidth()[0] == 0:
+    if cache.min_width(pattern.pattern) == 0:
         raise RuleError(f"{where}: a rule with starts_near must not match the empty string")
     return StartsNear(_compile(raw["at"], fragments, f"{where}: starts_near", cache), raw["words_before"])
 

@@ -12,7 +12,9 @@ Layout of ``rules/``:
   fact's ``rule_id``), a ``pattern`` (a Python regex over normalized text), a ``producer``
   (the function in ``pipeline/facttypes/TYPE.py`` that turns the match into values) and
   ``examples``/``negatives`` that the tests run. A file may set a ``trigger``: a cheap regex
-  that every match of its rules contains; lines of an article without it are not searched.
+  that every match of its rules contains; lines of an article without it are not searched. A
+  rule may set ``starts_near`` (:class:`StartsNear`): where its matches start, so that it is
+  tried only there.
 
 Any problem (bad YAML, unknown key, duplicate id, unknown ``{name}``, a pattern that does not
 compile) raises :class:`RuleError` naming the file and the rule before any article is read.

@@ -85,13 +85,13 @@ def scan_regions(rule: Rule, lines: ArticleLines, regions: list[tuple[int, int]]
 
 def _matches_near(rule: Rule, lines: ArticleLines, start: int, end: int):
     text, after = lines.text, start  # as finditer: the next match starts after the last one
-    for position in _starts(rule.starts_near, lines, start, end):
+    for position in _start_positions(rule.starts_near, lines, start, end):
         if position >= after and (m := rule.pattern.match(text, position, end)):
             yield m
             after = m.end()
 
 
-def _starts(near: StartsNear, lines: ArticleLines, start: int, end: int) -> list[int]:
+def _start_positions(near: StartsNear, lines: ArticleLines, start: int, end: int) -> list[int]:
     """Where in ``text[start:end]`` a match may start: from ``words_before`` words before each
     place ``at`` matches (rules that start near the same places ask once per line)."""
     key = (near.key, start, end)

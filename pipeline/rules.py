@@ -160,8 +160,9 @@ class Rule:
 @dataclass(frozen=True)
 class StartsNear:
     """A rule's ``starts_near: {at: REGEX, words_before: N}``: its promise that every match
-    starts at a place where ``at`` matches or at most N words before one. The rule is then tried only there, not at every character of the line: most
-    words of a line can start no name before an office, and no amount but where a number is."""
+    starts at a place where ``at`` matches or at most N words before one. The rule is then
+    tried only there, not at every character of the line: most words of a line can start no
+    name before an office, and no amount but where a number is."""
 
     at: re.Pattern
     words_before: int
@@ -259,7 +260,7 @@ def expand(pattern: str, fragments: dict[str, str], where: str, _depth: int = 0)
     return PLACEHOLDER.sub(sub, pattern)
 
 
-def _lexicon_union(fragment, lexicons: dict[str, Lexicon], where: str) -> str:
+def _macro_regex(fragment, lexicons: dict[str, Lexicon], where: str) -> str:
     """A macro's regex: as written, or (a list of lexicon names) one trie of their forms."""
     if isinstance(fragment, str):
         return fragment
@@ -272,6 +273,8 @@ def _lexicon_union(fragment, lexicons: dict[str, Lexicon], where: str) -> str:
 
 
 def _starts_near(raw, pattern: re.Pattern, fragments: dict[str, str], where: str, cache: RuleCache) -> StartsNear:
+    """A rule's ``starts_near``, checked: the emulated scan of :func:`pipeline.match.scan_regions`
+    finds what ``finditer`` finds only for patterns that cannot match the empty string."""
     if not isinstance(raw, dict) or set(raw) != {"at", "words_before"} or not isinstance(raw["at"], str):
         raise RuleError(f"{where}: 'starts_near' is {{at: REGEX, words_before: N}}")
     if not isinstance(raw["words_before"], int) or raw["words_before"] < 0:
@@ -301,7 +304,7 @@ def load_rules(rules_dir: Path = RULES_DIR) -> RuleSet:
     for name, fragment in macros.items():
         if name in fragments:
             raise RuleError(f"{macros_file}: macro {name!r} is also a lexicon or number macro")
-        fragments[name] = _lexicon_union(fragment, lexicons, f"{macros_file}: macro {name}")
+        fragments[name] = _macro_regex(fragment, lexicons, f"{macros_file}: macro {name}")
     for name in macros:
         _compile(f"{{{name}}}", fragments, f"{macros_file}: macro {name}", cache)
 

@@ -494,26 +494,25 @@ class RegistryIndex:
     """The registry's one-word forms by their :func:`_shape` (in the lexicon's order), and
     every shape a one-word mention of a registry person may have (see :func:`_may_be_named`)."""
 
-    lexicon: object
     forms_by_shape: dict[tuple, list[str]]
     mention_shapes: frozenset[tuple[int, str, str]]
 
 
-REGISTRY_INDEX: dict[int, RegistryIndex] = {}  # id(lexicon) → its index
-
-
 def _registry_index(ctx: MatchContext) -> RegistryIndex:
-    lexicon = ctx.rules.lexicon("official_registry")
-    index = REGISTRY_INDEX.get(id(lexicon))
-    if index is None or index.lexicon is not lexicon:
-        by_shape: dict[tuple, list[str]] = {}
-        for form in lexicon.forms:
-            if " " not in form.strip():
-                by_shape.setdefault(_shape(form), []).append(form)
-        canonical = [Person(core=name.split(), name=name) for name in set(lexicon.values.values())]
-        shapes = _surname_shapes(canonical) | set(by_shape)
-        index = REGISTRY_INDEX[id(lexicon)] = RegistryIndex(lexicon, by_shape, frozenset(shapes))
-    return index
+    return REGISTRY_INDEXES.get("official_registry", ctx)
+
+
+def _index_of(lexicon_name: str, ctx: MatchContext) -> RegistryIndex:
+    lexicon = ctx.rules.lexicon(lexicon_name)
+    by_shape: dict[tuple, list[str]] = {}
+    for form in lexicon.forms:
+        if " " not in form.strip():
+            by_shape.setdefault(_shape(form), []).append(form)
+    canonical = [Person(core=name.split(), name=name) for name in set(lexicon.values.values())]
+    return RegistryIndex(by_shape, frozenset(_surname_shapes(canonical) | set(by_shape)))
+
+
+REGISTRY_INDEXES = RulesMemo(_index_of)
 
 
 def _home_country(person: Person, ctx: MatchContext) -> str | None:

@@ -17,3 +17,19 @@ def test_generated_articles_run_through_the_pipeline(tmp_path):
     corpus = generate(20, tmp_path / "corpus", seed=2)
     summary = run_pipeline(corpus, tmp_path / "out")
     assert summary.ok == 20 and summary.facts.get("money", 0) > 0
+
+
+def test_compare_reports_lost_added_and_changed_facts():
+    import pandas as pd
+
+    from bench.compare import compare
+
+    before = pd.DataFrame({"fact_id": ["d:money:0-5", "d:money:9-12"], "fact_type": "money",
+                           "text": ["۵ دلار", "۹ دلار"], "rule_id": "money.amount", "amount": [5.0, 9.0]})
+    after = pd.DataFrame({"fact_id": ["d:money:0-5", "d:money:20-25"], "fact_type": "money",
+                          "text": ["۵ دلار", "۷ دلار"], "rule_id": "money.amount", "amount": [6.0, 7.0]})
+    result = compare(before, after)
+    assert result["lost"].fact_id.tolist() == ["d:money:9-12"]
+    assert result["added"].fact_id.tolist() == ["d:money:20-25"]
+    assert result["changed"][["fact_id", "column", "before", "after"]].values.tolist() == [
+        ["d:money:0-5", "amount", 5.0, 6.0]]

@@ -15,6 +15,7 @@ from typing import Callable
 
 from pipeline.evaluate import name_key
 from pipeline.facttypes import MatchContext, finalizer, producer
+from pipeline.given_names import source_given_names
 from pipeline.hazm_data import word_frequencies  # a frequent word is an ordinary word
 
 WORD = re.compile(r"[^\s«»،,:]+")
@@ -55,7 +56,14 @@ def _is_verb(word: str, ctx: MatchContext) -> bool:
 
 
 def _is_given_name(word: str, ctx: MatchContext) -> bool:
-    return ctx.lexicon_value("given_name", word) is not None
+    """A given name of `given_name.yaml`, or of the name source (:mod:`pipeline.given_names`)
+    when the word is not an ordinary word too (`پیام`, `شورا` are in the source)."""
+    if ctx.lexicon_value("given_name", word) is not None:
+        return True
+    if name_key(word) not in source_given_names() or _frequency_at_least(word, "source_name_max_frequency", ctx):
+        return False
+    # `سنای` (of `رئیس سنای پارلمان`) is a word with its ezafe, not the name سنای
+    return not (word.endswith("ی") and _frequency_at_least(word[:-1], "source_name_max_frequency", ctx))
 
 
 def _is_ordinary_word(word: str, ctx: MatchContext) -> bool:
@@ -142,14 +150,32 @@ def _complement(m: re.Match, title: str, name_first: bool, ctx: MatchContext) ->
     return None if any(_is_verb_like(w) for w in complement) else " ".join(complement)
 
 
-def _office(m: re.Match, ctx: MatchContext, name_first: bool) -> tuple[str | None, bool, str | None]:
-    """The office, whether it is a ruler's, and the complement it takes."""
+@dataclass(frozen=True)
+class Office:
+    """An office as the lexicon knows it (``canonical``: `وزیر امور خارجه` for `وزیر خارجه`, with
+    its complement), which decides how rules treat it, and as the article writes it
+    (``written``: head, `سابق`/`منتخب`, complement), which is the fact's `title`."""
+
+    canonical: str | None
+    written: str | None
+    ruler: bool = False
+    complement: str | None = None
+
+
+def _office(m: re.Match, ctx: MatchContext, name_first: bool) -> Office:
+    """The office of a match: its head, the modifier after it and the complement it takes."""
     surface = m.group("title")
-    title = ctx.lexicon_value("official_title", surface) or ctx.lexicon_value("official_title_plural", surface)
-    if not title:
-        return ctx.lexicon_value("ruler_title", surface), True, None
-    complement = _complement(m, title, name_first, ctx)
-    return (f"{title} {complement}" if complement else title), False, complement
+    head = ctx.lexicon_value("official_title", surface)
+    if head is None and (head := ctx.lexicon_value("official_title_plural", surface)):
+        surface = head  # one person's share of `رؤسای جمهور`
+    kept = _options(ctx).get("title_modifiers", [])
+    modifier = [w for w in (m.group("modifier") or "").split() if w in kept]
+    if not head:
+        ruler = ctx.lexicon_value("ruler_title", surface)
+        return Office(ruler, " ".join([surface, *modifier]) if ruler else None, ruler=True)
+    complement = _complement(m, head, name_first, ctx)
+    written = " ".join([" ".join(surface.split()), *modifier, *(complement.split() if complement else [])])
+    return Office(f"{head} {complement}" if complement else head, written, complement=complement)
 
 
 def _complement_country(complement: str | None, ctx: MatchContext) -> str | None:
@@ -168,7 +194,10 @@ def _named_official(m: re.Match, ctx: MatchContext, name_first: bool):
         core = core[: ends[0]] if ends else core
     if not core:
         return None
-    title, ruler, complement = _office(m, ctx, name_first)
+    office = _office(m, ctx, name_first)
+    title, ruler, complement = office.canonical, office.ruler, office.complement
+    if title in _options(ctx).get("titles_needing_complement", []) and not complement:
+        return None  # `عضو`, `مسئول`, `مدیر` alone say no office
     country_surface = m.group("country")
     if not _looks_like_name(core, honorifics, m.group("quote") is not None, ctx):
         return None
@@ -188,7 +217,8 @@ def _named_official(m: re.Match, ctx: MatchContext, name_first: bool):
     end = core[-1][1]
     return {
         "name": _name_value(honorifics, core),
-        "title": title,
+        "title": office.written,
+        "_office": title,
         "country": country,
         "_core": [w for _, _, w in core],
         "_span": (start, end),
@@ -254,6 +284,7 @@ def _registry_entry(canonical: str, ctx: MatchContext) -> dict:
     return {
         "name": canonical,
         "title": ctx.lexicon_value("official_registry_title", canonical),
+        "_office": ctx.lexicon_value("official_registry_title", canonical),
         "country": ctx.lexicon_value("official_registry_country", canonical),
         "_registry": canonical,
     }
@@ -368,7 +399,8 @@ def _titles_agree(a: str | None, b: str | None) -> bool:
 class Person:
     core: list[str]
     name: str
-    title: str | None = None
+    title: str | None = None  # as the article writes it (or the registry's, if the article doesn't)
+    office: str | None = None  # as the lexicon knows it: what two mentions' offices are compared by
     country: str | None = None
     ruler: bool = False
     registry: str | None = None
@@ -384,10 +416,12 @@ class Person:
         self.registry = self.registry or v.get("_registry")
         if v.get("_registry"):
             self.title = self.title or v.get("title")
+            self.office = self.office or v.get("_office")
             self.country = self.country or v.get("country")
         else:  # the article's own words about the office win over the registry's
             self.office_in_text = True
             self.title = v.get("title") or self.title
+            self.office = v.get("_office") or self.office
             self.country = v.get("country") or self.country
             self.ruler = self.ruler or bool(v.get("_ruler"))
 
@@ -411,7 +445,7 @@ def _find_person(people: list[Person], core: list[str], title, registry_name, ct
     for person in reversed(people):  # the person named most recently
         if registry_name and person.registry == registry_name:
             return person
-        if same_name(core, person.core, ctx) and _titles_agree(title, person.title):
+        if same_name(core, person.core, ctx) and _titles_agree(title, person.office):
             return person
     return None
 
@@ -419,7 +453,7 @@ def _find_person(people: list[Person], core: list[str], title, registry_name, ct
 def _registry_name(person: Person, ctx: MatchContext) -> str | None:
     """The registry person whose name this one's is (spelling variants allowed), if the
     registry gives them the same office: `تیمیم بن حمد آل ثانی`, `رئیسی` as president."""
-    return REGISTRY_NAMES.get((tuple(person.core), person.title), ctx)
+    return REGISTRY_NAMES.get((tuple(person.core), person.office), ctx)
 
 
 def _registry_name_of(core_and_title: tuple, ctx: MatchContext) -> str | None:
@@ -578,7 +612,7 @@ def fold_people(candidates: list, ctx: MatchContext) -> list:
     people: list[Person] = []
     for cand in named:
         v = cand.values
-        person = _find_person(people, v["_core"], v.get("title"), v.get("_registry"), ctx)
+        person = _find_person(people, v["_core"], v.get("_office"), v.get("_registry"), ctx)
         if person is None:
             person = Person(core=v["_core"], name=v["name"])
             people.append(person)
@@ -601,7 +635,7 @@ def fold_people(candidates: list, ctx: MatchContext) -> list:
             if person is None:
                 entry = _registry_entry(canonical, ctx)
                 person = Person(core=canonical.split(), name=canonical, registry=canonical,
-                                title=entry["title"], country=entry["country"])
+                                title=entry["title"], office=entry["_office"], country=entry["country"])
                 people.append(person)
                 surnames |= _surname_keys([person])
         if person is not None:
@@ -610,7 +644,7 @@ def fold_people(candidates: list, ctx: MatchContext) -> list:
     for person in people:
         if not person.office_in_text:
             offices_named = _offices_named(ctx) if offices_named is None else offices_named
-            if person.title not in offices_named:
+            if person.office not in offices_named:
                 continue  # a registry name in an article that never names the office: maybe another time
         name = person.registry or _registry_name(person, ctx) or person.name
         country = person.country or _home_country(person, ctx)

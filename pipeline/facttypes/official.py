@@ -109,7 +109,7 @@ def _from_name_start(words, ctx: MatchContext):
     return words
 
 
-def _looks_like_name(core, honorifics, quoted: bool, ctx: MatchContext) -> bool:
+def _looks_like_name(core, honorifics, quoted: bool, ctx: MatchContext, surname_alone: bool = False) -> bool:
     """Words that can be a person's name: it starts with a given name, an honorific or a quote,
     or with a word unknown to the word list (a foreign surname: `توکایف`); no word inside is very
     frequent or a plural; longer than four words only with `بن`/`آل`."""
@@ -119,7 +119,7 @@ def _looks_like_name(core, honorifics, quoted: bool, ctx: MatchContext) -> bool:
     first = words[0]
     if len(words) == 1 and _is_given_name(first, ctx):
         return False  # `وزیر ... حمید`: a given name alone is a name cut short
-    vouched = bool(honorifics) or quoted or _is_given_name(first, ctx)
+    vouched = bool(honorifics) or quoted or _is_given_name(first, ctx) or surname_alone
     if not vouched and (len(name_key(first)) < 3 or first in word_frequencies() or _is_verb(first, ctx)):
         return False
     if any(_is_frequent_inside(w, ctx) for w in words[1:]):
@@ -183,10 +183,57 @@ def _complement_country(complement: str | None, ctx: MatchContext) -> str | None
     return ctx.lexicon_value("country", complement.split()[-1]) if complement else None
 
 
+CLOSING_QUOTE = re.compile(r'[^\S\n]*[»"”]')
+BOUNDARY_BEFORE = re.compile(r"(?:^|[.!?؟:؛،,«»\"“”()\-–])[^\S\n]*$")
+SURNAME_CONTEXT = 40  # characters looked back for the punctuation or line start before a surname
+
+
+def _surname_like(word: str, ctx: MatchContext) -> bool:
+    """A word that may be a surname standing alone. Not a country's adjective, plural, verb or
+    comparative, nor a word of the list without its tanvin (`قطعا`) or ezafe (`استعفای`). A word
+    in `ی` is a surname when its stem is a given name (`حمیدی`, `کاظمی`; not `اجتماعی`) or it is
+    unknown to the word list; a word with another surname ending (`surname_endings`: `کولیوند`,
+    `زارع‌زاده`) when it is rarer than `surname_max_frequency`; any other word only when the list
+    does not know it (`بولتون`)."""
+    options, frequencies = _options(ctx), word_frequencies()
+    if len(name_key(word)) < 3 or PLURAL.search(word) or _is_verb(word, ctx) or ctx.lexicon_value("country", word):
+        return False
+    if "ترین" in word or word + "\u064b" in frequencies:
+        return False
+    if word.endswith("ان") and not word.endswith("یان") and _frequency_at_least(word[:-2], "surname_max_frequency", ctx):
+        return False  # `استانداران`: a plural
+    if word.endswith("ی"):
+        stem = word[:-2] if word.endswith("یی") else word[:-1]
+        if word not in frequencies:
+            return not _frequency_at_least(stem, "surname_max_frequency", ctx) or _is_given_name(stem, ctx)
+        return _is_given_name(stem, ctx)
+    if word.endswith(tuple(options.get("surname_endings", []))):
+        return not _frequency_at_least(word, "surname_max_frequency", ctx)
+    return word not in frequencies
+
+
+def _name_after_boundary(words, ctx: MatchContext) -> bool:
+    """The words before an office are a name although no known given name starts them: they start
+    a line or follow punctuation, and they are a surname alone (`زارعی وزیر کشور`, `حمیدی رئیس
+    پلیس راه`) or a name of the name source, however ordinary a word, and a surname (`مینا
+    رستمی ، رییس`)."""
+    if not 1 <= len(words) <= 2:
+        return False
+    start = words[0][0]
+    if not BOUNDARY_BEFORE.search(ctx.text, max(0, start - SURNAME_CONTEXT), start):
+        return False
+    if len(words) == 2 and name_key(words[0][2]) not in source_given_names():
+        return False
+    return _surname_like(words[-1][2], ctx)
+
+
 def _named_official(m: re.Match, ctx: MatchContext, name_first: bool):
     """The values of an office-beside-a-name match, or None when the words are not a name."""
     words = _words(m, "span")
-    if name_first:  # `در پی سفر مسعود پزشکیان رئیس‌جمهور`: the run may start with other words
+    # a name in quotes (`«کریم امیری» رئیس`), not a quotation that starts with it (`« هنوز بازپرس`)
+    quoted = m.group("quote") is not None and CLOSING_QUOTE.match(ctx.text, m.end("span")) is not None
+    surname_alone = name_first and _name_after_boundary(words, ctx)
+    if name_first and not (surname_alone or quoted):  # `در پی سفر مسعود پزشکیان رئیس‌جمهور`: the run may start with other words
         words = _from_name_start(words, ctx)
     honorifics, core = _split_honorifics(words, ctx)
     if not name_first:  # `شهباز شریف وارد اسلام‌آباد شد`, `جیمز ماتیس زد`: a very frequent word or a verb ends the name
@@ -199,9 +246,9 @@ def _named_official(m: re.Match, ctx: MatchContext, name_first: bool):
     if title in _options(ctx).get("titles_needing_complement", []) and not complement:
         return None  # `عضو`, `مسئول`, `مدیر` alone say no office
     country_surface = m.group("country")
-    if not _looks_like_name(core, honorifics, m.group("quote") is not None, ctx):
+    if not _looks_like_name(core, honorifics, quoted, ctx, surname_alone):
         return None
-    vouched = honorifics or m.group("quote") or _is_given_name(core[0][2], ctx)
+    vouched = honorifics or quoted or _is_given_name(core[0][2], ctx) or surname_alone
     if not (vouched or country_surface):
         return None  # `رئیس سنای پارلمان`, `فرهنگی معاون`: an office's complement or a phrase
     if not name_first and not vouched and not re.search("[،,:]", ctx.text[m.end("title") : m.start("span")]):
@@ -550,13 +597,22 @@ REGISTRY_INDEXES = RulesMemo(_index_of)
 
 
 def _home_country(person: Person, ctx: MatchContext) -> str | None:
-    """The writer's own country for an office named without one (`مسعود پزشکیان، رئیس‌جمهور`),
-    unless the office is a ruler's or the given name is foreign (`جیمز کومی رئیس ...`)."""
+    """The writer's own country for an office named without one (`مسعود پزشکیان، رئیس‌جمهور`):
+    when the person's given name is one of the home groups of `given_name.yaml` or of the
+    (Iranian) name source, or a surname alone has a home surname's ending (`زارعی`). A foreign
+    or unknown name (`جیمز کومی رئیس ...`, `بچل`) and a ruler's office get no country."""
     options = _options(ctx)
-    origin = ctx.lexicon_value("given_name", person.core[0])
-    if person.ruler or (origin and origin not in options.get("home_given_names", [])):
+    first = person.core[0]
+    if person.ruler:
         return None
-    return options.get("home_country")
+    origin = ctx.lexicon_value("given_name", first)
+    if origin is not None:
+        home = origin in options.get("home_given_names", [])
+    elif len(person.core) == 1:
+        home = first.endswith(tuple(options.get("home_surname_endings", [])))
+    else:
+        home = name_key(first) in source_given_names()
+    return options.get("home_country") if home else None
 
 
 def _offices_named(ctx: MatchContext) -> set[str]:

@@ -50,9 +50,28 @@ def past_stems() -> frozenset[str]:
     return frozenset(verb.split("#")[0] for verb in verbs_list() if verb.split("#")[0])
 
 
+@lru_cache(maxsize=1)
+def present_stems() -> frozenset[str]:
+    """Present stems of hazm's verb list (`خواه` of `بخواهد`)."""
+    from pipeline.hazm_data import verbs_list
+
+    return frozenset(verb.split("#")[1] for verb in verbs_list() if "#" in verb and verb.split("#")[1])
+
+
+SUBJUNCTIVE = re.compile("^(?:ب|ن|نمی|می)\u200c?")
+
+
 def _is_verb(word: str, ctx: MatchContext) -> bool:
+    """A past stem with a person ending (`خواستند`), or a present stem with a mood prefix and a
+    person ending (`بخواهد`, `نمی‌کند`)."""
     endings = _options(ctx).get("verb_endings", [])
-    return any(word.endswith(e) and word[: len(word) - len(e)] in past_stems() for e in endings)
+    if any(word.endswith(e) and word[: len(word) - len(e)] in past_stems() for e in endings):
+        return True
+    prefix = SUBJUNCTIVE.match(word)
+    if not prefix:
+        return False
+    rest = word[prefix.end() :]
+    return any(e and rest.endswith(e) and rest[: len(rest) - len(e)] in present_stems() for e in endings)
 
 
 def _is_given_name(word: str, ctx: MatchContext) -> bool:
@@ -120,20 +139,22 @@ def _looks_like_name(core, honorifics, quoted: bool, ctx: MatchContext, surname_
     if len(words) == 1 and _is_given_name(first, ctx):
         return False  # `وزیر ... حمید`: a given name alone is a name cut short
     vouched = bool(honorifics) or quoted or _is_given_name(first, ctx) or surname_alone
-    if not vouched and (len(name_key(first)) < 3 or first in word_frequencies() or _is_verb(first, ctx)):
+    if not vouched and (len(name_key(first)) < 3 or first in word_frequencies() or _is_verb(first, ctx) or _inflected_word(first)):
         return False
     if any(_is_frequent_inside(w, ctx) for w in words[1:]):
         return False
     return len(words) <= 4 or any(ctx.lexicon_value("name_particle", w) for w in words)
 
 
+VERB_PARTICLE = re.compile("^(?:بر|در|باز|فرا|فرو|وا)\u200c?")  # `برگزیده` is `گزیده` with بر
 VERB_PREFIX = re.compile("^(?:ن?می|به|بی)\u200c")
 
 
 def _is_verb_like(word: str) -> bool:
     """A past stem (`زد`), a past participle (`گرفته`) or a prefixed verb or adverb (`می‌شود`,
     `به‌شدت`); not a stem with a person ending, which nouns share (`مردم`)."""
-    participle = word.endswith("ه") and word[:-1] in past_stems()
+    stem = word[:-1]
+    participle = word.endswith("ه") and (stem in past_stems() or VERB_PARTICLE.sub("", stem) in past_stems())
     return bool(VERB_PREFIX.search(word)) or participle or word in past_stems()
 
 
@@ -169,7 +190,7 @@ def _office(m: re.Match, ctx: MatchContext, name_first: bool) -> Office:
     if head is None and (head := ctx.lexicon_value("official_title_plural", surface)):
         surface = head  # one person's share of `رؤسای جمهور`
     kept = _options(ctx).get("title_modifiers", [])
-    modifier = [w for w in (m.group("modifier") or "").split() if w in kept]
+    modifier = [w for w in (m.groupdict().get("modifier") or "").split() if w in kept]
     if not head:
         ruler = ctx.lexicon_value("ruler_title", surface)
         return Office(ruler, " ".join([surface, *modifier]) if ruler else None, ruler=True)
@@ -188,6 +209,17 @@ BOUNDARY_BEFORE = re.compile(r"(?:^|[.!?؟:؛،,«»\"“”()\-–])[^\S\n]*$")
 SURNAME_CONTEXT = 40  # characters looked back for the punctuation or line start before a surname
 
 
+def _inflected_word(word: str) -> bool:
+    """A word of the word list in a form the list lacks: without its tanvin (`قطعا`, `رسما`),
+    with a pronoun (`انتخابش`) or a plural ending (`استانداران`), or a superlative."""
+    frequencies = word_frequencies()
+    if "ترین" in word or word + "\u064b" in frequencies or word[:-1] + "\u064b" + word[-1:] in frequencies:
+        return True
+    if word.endswith("ان") and not word.endswith("یان") and word[:-2] in frequencies:
+        return True
+    return word.endswith("ش") and word[:-1] in frequencies
+
+
 def _surname_like(word: str, ctx: MatchContext) -> bool:
     """A word that may be a surname standing alone. Not a country's adjective, plural, verb or
     comparative, nor a word of the list without its tanvin (`قطعا`) or ezafe (`استعفای`). A word
@@ -198,10 +230,8 @@ def _surname_like(word: str, ctx: MatchContext) -> bool:
     options, frequencies = _options(ctx), word_frequencies()
     if len(name_key(word)) < 3 or PLURAL.search(word) or _is_verb(word, ctx) or ctx.lexicon_value("country", word):
         return False
-    if "ترین" in word or word + "\u064b" in frequencies:
+    if _inflected_word(word):
         return False
-    if word.endswith("ان") and not word.endswith("یان") and _frequency_at_least(word[:-2], "surname_max_frequency", ctx):
-        return False  # `استانداران`: a plural
     if word.endswith("ی"):
         stem = word[:-2] if word.endswith("یی") else word[:-1]
         if word not in frequencies:
@@ -308,7 +338,7 @@ class ListMember:
         return self.m.end(self._group(group))
 
     def groupdict(self) -> dict:
-        return {}
+        return {g: self.group(g) for g in ("span", "country", "title", "complement", "modifier", "quote")}
 
 
 def _list_member(m: re.Match, ctx: MatchContext, n: int):

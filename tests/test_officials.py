@@ -124,3 +124,18 @@ def test_every_mention_of_the_seed_run_names_its_person(seed_facts):
     assert officials.name.notna().all() and officials.title.notna().all()
     raw = {p.stem: p.read_text(encoding="utf-8") for p in (ROOT / "seeds").glob("*.txt")}
     assert all(raw[r.doc_id][r.start : r.end] == r.text for r in officials.itertuples())
+
+
+def test_an_office_that_names_its_holder_gives_no_office_to_the_next_speaker():
+    text = "وزیر نیرو رضا کاظمی امروز به تبریز رفت. علی مرادی گفت که طرح آماده است."
+    assert [(f["name"], f["title"]) for f in _officials(text)] == [("رضا کاظمی", "وزیر نیرو")]
+
+
+def test_a_foreign_name_without_a_country_gets_none():
+    text = "« استیفن بدلی » مشاور سابق امنیت ملی گفت"
+    assert _officials(text) == [{"text": "استیفن بدلی", "name": "استیفن بدلی", "title": "مشاور سابق امنیت ملی", "country": None}]
+
+
+def test_the_title_is_the_articles_own_words():
+    text = "حسین کمالی وزیر کار و امور اجتماعی در این نشست گفت"
+    assert [(f["name"], f["title"]) for f in _officials(text)] == [("حسین کمالی", "وزیر کار و امور اجتماعی")]

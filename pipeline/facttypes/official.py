@@ -158,6 +158,12 @@ def _is_verb_like(word: str) -> bool:
     return bool(VERB_PREFIX.search(word)) or participle or word in past_stems()
 
 
+def _is_plural_verb(word: str) -> bool:
+    """A past stem with a plural person ending (`داشتیم`, `گفتند`); a singular one is shared by
+    nouns (`مردم`)."""
+    return any(word.endswith(e) and word[: -len(e)] in past_stems() for e in ("یم", "ید", "ند"))
+
+
 def _complement(m: re.Match, title: str, name_first: bool, ctx: MatchContext) -> str | None:
     """The words that say which office. After a name they run up to a function word or verb,
     so they count only after a head that needs them (`رئیس`, `مدیرعامل`: option
@@ -166,9 +172,10 @@ def _complement(m: re.Match, title: str, name_first: bool, ctx: MatchContext) ->
     complement = (m.groupdict().get("complement") or "").split()
     if not complement or not name_first:
         return " ".join(complement) or None
-    if title not in _options(ctx).get("complement_titles", []) or PLURAL.search(complement[-1]):
+    heads = _options(ctx).get("complement_titles", [])
+    if (title not in heads and title.split()[0] not in heads) or PLURAL.search(complement[-1]):
         return None
-    return None if any(_is_verb_like(w) for w in complement) else " ".join(complement)
+    return None if any(_is_verb_like(w) or _is_plural_verb(w) for w in complement) else " ".join(complement)
 
 
 @dataclass(frozen=True)
@@ -189,6 +196,8 @@ def _office(m: re.Match, ctx: MatchContext, name_first: bool) -> Office:
     head = ctx.lexicon_value("official_title", surface)
     if head is None and (head := ctx.lexicon_value("official_title_plural", surface)):
         surface = head  # one person's share of `رؤسای جمهور`
+    if head is None and (head := ctx.lexicon_value("office_duty", surface)):
+        surface = head  # `به ریاست X`, `X که ریاست ... را بر عهده دارد`: the office of the duty
     kept = _options(ctx).get("title_modifiers", [])
     modifier = [w for w in (m.groupdict().get("modifier") or "").split() if w in kept]
     if not head:
@@ -261,7 +270,7 @@ def _named_official(m: re.Match, ctx: MatchContext, name_first: bool):
     """The values of an office-beside-a-name match, or None when the words are not a name."""
     words = _words(m, "span")
     # a name in quotes (`«کریم امیری» رئیس`), not a quotation that starts with it (`« هنوز بازپرس`)
-    quoted = m.group("quote") is not None and CLOSING_QUOTE.match(ctx.text, m.end("span")) is not None
+    quoted = m.groupdict().get("quote") is not None and CLOSING_QUOTE.match(ctx.text, m.end("span")) is not None
     surname_alone = name_first and _name_after_boundary(words, ctx)
     if name_first and not (surname_alone or quoted):  # `در پی سفر مسعود پزشکیان رئیس‌جمهور`: the run may start with other words
         words = _from_name_start(words, ctx)
@@ -275,7 +284,7 @@ def _named_official(m: re.Match, ctx: MatchContext, name_first: bool):
     title, ruler, complement = office.canonical, office.ruler, office.complement
     if title in _options(ctx).get("titles_needing_complement", []) and not complement:
         return None  # `عضو`, `مسئول`, `مدیر` alone say no office
-    country_surface = m.group("country")
+    country_surface = m.groupdict().get("country")
     if not _looks_like_name(core, honorifics, quoted, ctx, surname_alone):
         return None
     vouched = honorifics or quoted or _is_given_name(core[0][2], ctx) or surname_alone
@@ -378,6 +387,88 @@ def _given_name_before(m: re.Match, ctx: MatchContext) -> str | None:
     if _is_common(word, ctx) or len(name_key(word)) < 3 or any(ctx.lexicon_value(x, word) for x in lexicons):
         return None
     return word
+
+
+SENTENCE_BREAK = re.compile(r"[.!?؟\n]")
+LEAD_IN = re.compile(r"[^\S\n]*(?:به[^\S\n]+گزارش[^،,:\n]{0,60}[،,:])?[^\S\n]*")
+HEADLINE_WORDS = re.compile(r"(?:[\u0621-\u06cc\u200c]+[^\S\n]+){2,}[\u0621-\u06cc]")
+
+
+def _sentence_start(text: str, at: int) -> int:
+    """Where the sentence holding offset ``at`` starts."""
+    breaks = [m.end() for m in SENTENCE_BREAK.finditer(text, max(0, at - 400), at)]
+    return breaks[-1] if breaks else max(0, at - 400)
+
+
+def _headline(text: str) -> tuple[int, int] | None:
+    """The first line of an article that reads as a headline (three words or more)."""
+    position = 0
+    for line in text.split("\n")[:4]:
+        if HEADLINE_WORDS.search(line):
+            return position, position + len(line)
+        position += len(line) + 1
+    return None
+
+
+def _office_at(text: str, start: int, end: int, ctx: MatchContext) -> Office | None:
+    """An office that opens ``text[start:end]`` (after `به گزارش …،`) and names nobody: its head
+    and the words after it that say which one (`وزیر نیرو`, `رئیس سازمان بنادر`)."""
+    lead = LEAD_IN.match(text, start, end)
+    head = _lexicon_regex(ctx.rules.lexicon("official_title").regex).match(text, lead.end(), end)
+    if head is None:
+        return None
+    canonical = ctx.lexicon_value("official_title", head.group())
+    complement = []
+    for word in WORD.finditer(text, head.end(), end):
+        between = text[head.end() if not complement else complement[-1].end() : word.start()]
+        w = word.group()
+        if len(complement) == 4 or between.strip() or _is_verb_like(w) or _is_verb(w, ctx):
+            break
+        if _is_given_name(w, ctx) or any(ctx.lexicon_value(x, w) for x in ("honorific", "name_stop")):
+            if _is_given_name(w, ctx) or ctx.lexicon_value("honorific", w):
+                return None  # `وزیر نیرو رضا کاظمی`: the office names its holder itself
+            break
+        complement.append(word)
+    words = " ".join(c.group() for c in complement) or None
+    written = " ".join([" ".join(head.group().split()), *(words.split() if words else [])])
+    if canonical in _options(ctx).get("titles_needing_complement", []) and not words:
+        return None
+    return Office(f"{canonical} {words}" if words else canonical, written, complement=words)
+
+
+@producer("official", "speaker_office")
+def speaker_office(m, ctx):
+    """A full name that opens a sentence of reported speech (`رضا کاظمی در نشست خبری گفت`),
+    with an office the article names without a name just before: in its headline when the
+    sentence is in the lead (`وزیر نیرو: …`), or opening the sentence before (`معاون وزیر نیرو از
+    … خبر داد. رضا کاظمی افزود`). The office is the article's; the name must be a full one."""
+    honorifics, core = _split_honorifics(_words(m, "span"), ctx)
+    if len(core) < 2 or not _is_given_name(core[0][2], ctx) or not _looks_like_name(core, honorifics, False, ctx):
+        return None
+    if any(_is_frequent_inside(w, ctx) or _is_verb(w, ctx) for _, _, w in core[1:]):
+        return None
+    text, start = ctx.text, _sentence_start(ctx.text, m.start("span"))
+    office = None
+    headline = _headline(text)
+    lead = _options(ctx).get("lead_characters", 0)
+    if headline and headline[1] < m.start("span") <= headline[1] + lead:
+        office = _office_at(text, headline[0], headline[1], ctx)
+    if office is None and start > 1:
+        office = _office_at(text, _sentence_start(text, start - 1), start - 1, ctx)
+    if office is None:
+        return None
+    start_at = honorifics[0][0] if honorifics else core[0][0]
+    return {
+        "name": _name_value(honorifics, core),
+        "title": office.written,
+        "_office": office.canonical,
+        "country": _complement_country(office.complement, ctx),
+        "_core": [w for _, _, w in core],
+        "_span": (start_at, core[-1][1]),
+        "_ruler": False,
+        "_office_elsewhere": True,
+    }
+
 
 
 @producer("official", "registry")
@@ -495,6 +586,8 @@ class Person:
             self.title = self.title or v.get("title")
             self.office = self.office or v.get("_office")
             self.country = self.country or v.get("country")
+        elif v.get("_office_elsewhere") and self.office_in_text:
+            pass  # an office from the headline or the sentence before yields to one beside the name
         else:  # the article's own words about the office win over the registry's
             self.office_in_text = True
             self.title = v.get("title") or self.title
@@ -698,7 +791,8 @@ def fold_people(candidates: list, ctx: MatchContext) -> list:
     people: list[Person] = []
     for cand in named:
         v = cand.values
-        person = _find_person(people, v["_core"], v.get("_office"), v.get("_registry"), ctx)
+        office = None if v.get("_office_elsewhere") else v.get("_office")
+        person = _find_person(people, v["_core"], office, v.get("_registry"), ctx)
         if person is None:
             person = Person(core=v["_core"], name=v["name"])
             people.append(person)

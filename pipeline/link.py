@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable
 
 import pandas as pd
 
 from pipeline.normalize import OffsetMap, normalize_text
-from pipeline.rules import Rule, RuleSet, default_rules, form_regex
+from pipeline.rules import Rule, RuleSet, default_rules, form_parts
 
 FIGURE_TYPES = ("money", "doc_count", "percent", "quantity")
 LINK_COLUMNS = ["fact_id", "when_start", "when_end", "when_fact_id", "when_rule_id", "who", "who_fact_id", "who_rule_id"]
@@ -128,6 +129,14 @@ def dateline(figure, sentence, doc, rule):
     return doc.dateline, rule.id
 
 
+@lru_cache(maxsize=1 << 12)
+def _title_regex(title: str) -> re.Pattern:
+    """An official's title as the article wrote it (`رئیسجمهور`), found however another sentence
+    spaces it (`رئیس جمهور`, `رئیس‌جمهور`): a space or ZWNJ may stand between any two letters."""
+    letters = re.sub(r"[\s\u200c]+", "", "".join(form_parts(title)))
+    return re.compile(r"[\s\u200c]?".join(re.escape(ch) for ch in letters))
+
+
 def _speaker(sentence: Sentence, zone_end: int, doc: Document) -> Decision | None:
     """Who speaks in ``sentence``: the official named before ``zone_end``, or the official a
     pronoun or bare office there stands for."""
@@ -142,7 +151,7 @@ def _speaker(sentence: Sentence, zone_end: int, doc: Document) -> Decision | Non
     bare_title = doc.rules["link.who.title"]
     for official in reversed([o for o in doc.officials if o["start"] < sentence.start and not doc.in_quote(o)]):
         title = official.get("title")
-        office = re.search(form_regex(title), zone) if isinstance(title, str) and title else None
+        office = _title_regex(title).search(zone) if isinstance(title, str) and title else None
         if office is None:
             continue
         # "رئیس‌جمهور کشورمان" is Iran's president, not the Kazakh one named last

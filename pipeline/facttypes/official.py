@@ -251,19 +251,27 @@ def _surname_like(word: str, ctx: MatchContext) -> bool:
     return word not in frequencies
 
 
-def _name_after_boundary(words, ctx: MatchContext) -> bool:
+def _name_after_boundary(words, ctx: MatchContext, apposition: bool) -> bool:
     """The words before an office are a name although no known given name starts them: they start
     a line or follow punctuation, and they are a surname alone (`زارعی وزیر کشور`, `حمیدی رئیس
-    پلیس راه`) or a name of the name source, however ordinary a word, and a surname (`مینا
-    رستمی ، رییس`)."""
-    if not 1 <= len(words) <= 2:
+    پلیس راه`), a name of the name source, however ordinary a word, and a surname (`مینا رستمی ،
+    رییس`), or, set off from the office by a comma or dash, up to three rare words ending in a
+    surname (`گیدو وستروله ، وزیر`)."""
+    longest = 3 if apposition else 2
+    if not 1 <= len(words) <= longest:
         return False
     start = words[0][0]
     if not BOUNDARY_BEFORE.search(ctx.text, max(0, start - SURNAME_CONTEXT), start):
         return False
-    if len(words) == 2 and name_key(words[0][2]) not in source_given_names():
+    first = [w for _, _, w in words[:-1]]
+    if apposition and all(not _is_common(w, ctx) and not _inflected_word(w) and not _is_verb(w, ctx) for w in first):
+        pass  # `کلیفورد کوبچان ، مسئول`
+    elif len(words) == 2 and name_key(words[0][2]) not in source_given_names() or len(words) == 3:
         return False
     return _surname_like(words[-1][2], ctx)
+
+
+APPOSITION = re.compile(r"[،,\-–(]")
 
 
 def _named_official(m: re.Match, ctx: MatchContext, name_first: bool):
@@ -271,7 +279,8 @@ def _named_official(m: re.Match, ctx: MatchContext, name_first: bool):
     words = _words(m, "span")
     # a name in quotes (`«کریم امیری» رئیس`), not a quotation that starts with it (`« هنوز بازپرس`)
     quoted = m.groupdict().get("quote") is not None and CLOSING_QUOTE.match(ctx.text, m.end("span")) is not None
-    surname_alone = name_first and _name_after_boundary(words, ctx)
+    apposition = name_first and APPOSITION.search(ctx.text, m.end("span"), m.start("title")) is not None
+    surname_alone = name_first and _name_after_boundary(words, ctx, apposition)
     if name_first and not (surname_alone or quoted):  # `در پی سفر مسعود پزشکیان رئیس‌جمهور`: the run may start with other words
         words = _from_name_start(words, ctx)
     honorifics, core = _split_honorifics(words, ctx)
@@ -824,7 +833,7 @@ def fold_people(candidates: list, ctx: MatchContext) -> list:
     for person in people:
         if not person.office_in_text:
             offices_named = _offices_named(ctx) if offices_named is None else offices_named
-            if person.office not in offices_named:
+            if not any(person.office == o or (person.office or "").startswith(o + " ") for o in offices_named):
                 continue  # a registry name in an article that never names the office: maybe another time
         name = person.registry or _registry_name(person, ctx) or person.name
         country = person.country or _home_country(person, ctx)

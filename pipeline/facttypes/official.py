@@ -120,7 +120,7 @@ def _name_value(honorifics, core) -> str:
 def _from_name_start(words, ctx: MatchContext):
     """The words from the first given name or honorific on (`ماجرای علیرضا ...`), or, with
     neither, after the leading words of the word list (`داماد ...`)."""
-    starts = [i for i, (_, _, w) in enumerate(words) if _is_given_name(w, ctx) or ctx.lexicon_value("honorific", w)]
+    starts = [i for i, (_, _, w) in enumerate(words) if _is_given_name(w, ctx) or _split_honorifics(words[i:], ctx)[0]]
     if starts:
         return words[starts[0] :]
     while words and _is_ordinary_word(words[0][2], ctx):
@@ -167,15 +167,24 @@ def _is_plural_verb(word: str) -> bool:
 def _complement(m: re.Match, title: str, name_first: bool, ctx: MatchContext) -> str | None:
     """The words that say which office. After a name they run up to a function word or verb,
     so they count only after a head that needs them (`رئیس`, `مدیرعامل`: option
-    `complement_titles`), with no verb-like word and not ending in a plural (`رئیس‌جمهور
-    نامه‌ای نوشته`, `نماینده اصلاح‌طلب بهارستان فعالیت‌های` are no offices)."""
+    `complement_titles`), not ending in a plural (`نماینده اصلاح‌طلب بهارستان فعالیت‌های` is no
+    office), and they stop before a verb (`نماینده مردم تهران گفته`)."""
     complement = (m.groupdict().get("complement") or "").split()
     if not complement or not name_first:
         return " ".join(complement) or None
     heads = _options(ctx).get("complement_titles", [])
     if (title not in heads and title.split()[0] not in heads) or PLURAL.search(complement[-1]):
         return None
-    return None if any(_is_verb_like(w) or _is_plural_verb(w) for w in complement) else " ".join(complement)
+    words: list[str] = []
+    for i, word in enumerate(complement):
+        # a bare past stem inside is a noun's part (`محیط زیست استان`); at the end it is a verb
+        bare_stem_inside = word in past_stems() and i < len(complement) - 1
+        if (_is_verb_like(word) and not bare_stem_inside) or _is_plural_verb(word):
+            break
+        words.append(word)
+    while words and words[-1] == "و":
+        words.pop()
+    return " ".join(words) or None
 
 
 @dataclass(frozen=True)
@@ -206,6 +215,13 @@ def _office(m: re.Match, ctx: MatchContext, name_first: bool) -> Office:
     complement = _complement(m, head, name_first, ctx)
     written = " ".join([" ".join(surface.split()), *modifier, *(complement.split() if complement else [])])
     return Office(f"{head} {complement}" if complement else head, written, complement=complement)
+
+
+def _names_no_public_office(complement: str | None, ctx: MatchContext) -> bool:
+    """An office of sport or culture (`not_an_office.yaml`), whose holder is no official."""
+    words = (complement or "").split()
+    pairs = [" ".join(words[i : i + 2]) for i in range(len(words) - 1)]
+    return any(ctx.lexicon_value("not_an_office", w) for w in words + pairs)
 
 
 def _complement_country(complement: str | None, ctx: MatchContext) -> str | None:
@@ -243,8 +259,8 @@ def _surname_like(word: str, ctx: MatchContext) -> bool:
         return False
     if word.endswith("ی"):
         stem = word[:-2] if word.endswith("یی") else word[:-1]
-        if word not in frequencies:
-            return not _frequency_at_least(stem, "surname_max_frequency", ctx) or _is_given_name(stem, ctx)
+        if word not in frequencies:  # `زارعی`, but not the ezafe of `استعفای` (after a vowel)
+            return not stem.endswith(("ا", "و")) or not _frequency_at_least(stem, "surname_max_frequency", ctx)
         return _is_given_name(stem, ctx)
     if word.endswith(tuple(options.get("surname_endings", []))):
         return not _frequency_at_least(word, "surname_max_frequency", ctx)
@@ -293,6 +309,10 @@ def _named_official(m: re.Match, ctx: MatchContext, name_first: bool):
     title, ruler, complement = office.canonical, office.ruler, office.complement
     if title in _options(ctx).get("titles_needing_complement", []) and not complement:
         return None  # `عضو`, `مسئول`, `مدیر` alone say no office
+    if _names_no_public_office(complement, ctx):
+        return None  # `نماینده وزن ۸۶ کیلوگرم`, `دبیر جشنواره فیلم فجر`
+    if not name_first and complement and ctx.lexicon_value("organisation_noun", complement.split()[-1]):
+        return None  # `رئیس بیمارستان جان هاپکینز`: the name is the hospital's
     country_surface = m.groupdict().get("country")
     if not _looks_like_name(core, honorifics, quoted, ctx, surname_alone):
         return None

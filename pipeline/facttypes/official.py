@@ -236,22 +236,25 @@ SURNAME_CONTEXT = 40  # characters looked back for the punctuation or line start
 
 def _inflected_word(word: str) -> bool:
     """A word of the word list in a form the list lacks: without its tanvin (`قطعا`, `رسما`),
-    with a pronoun (`انتخابش`) or a plural ending (`استانداران`), or a superlative."""
+    with a pronoun (`انتخابش`), an ezafe (`سرمای`) or a plural ending (`استانداران`), or a
+    superlative."""
     frequencies = word_frequencies()
     if "ترین" in word or word + "\u064b" in frequencies or word[:-1] + "\u064b" + word[-1:] in frequencies:
         return True
     if word.endswith("ان") and not word.endswith("یان") and word[:-2] in frequencies:
         return True
+    if word.endswith(("ای", "وی")) and word[:-1] in frequencies:
+        return True  # `سرمای`: a word and its ezafe
     return word.endswith("ش") and word[:-1] in frequencies
 
 
-def _surname_like(word: str, ctx: MatchContext) -> bool:
+def _surname_like(word: str, ctx: MatchContext, alone: bool) -> bool:
     """A word that may be a surname standing alone. Not a country's adjective, plural, verb or
     comparative, nor a word of the list without its tanvin (`قطعا`) or ezafe (`استعفای`). A word
     in `ی` is a surname when its stem is a given name (`حمیدی`, `کاظمی`; not `اجتماعی`) or it is
     unknown to the word list; a word with another surname ending (`surname_endings`: `کولیوند`,
     `زارع‌زاده`) when it is rarer than `surname_max_frequency`; any other word only when the list
-    does not know it (`بولتون`)."""
+    does not know it (`بولتون`), or after a given name when it is rare (`هلن کلارک`: :func:`_rare`)."""
     options, frequencies = _options(ctx), word_frequencies()
     if len(name_key(word)) < 3 or PLURAL.search(word) or _is_verb(word, ctx) or ctx.lexicon_value("country", word):
         return False
@@ -264,7 +267,13 @@ def _surname_like(word: str, ctx: MatchContext) -> bool:
         return _is_given_name(stem, ctx)
     if word.endswith(tuple(options.get("surname_endings", []))):
         return not _frequency_at_least(word, "surname_max_frequency", ctx)
-    return word not in frequencies
+    return word not in frequencies if alone else _rare(word, ctx)
+
+
+def _rare(word: str, ctx: MatchContext) -> bool:
+    """A word the word list does not know, or knows as rarer than option `rare_word_frequency`
+    (foreign names are there: `کلارک`, `مانفرد`)."""
+    return not _frequency_at_least(word, "rare_word_frequency", ctx)
 
 
 def _name_after_boundary(words, ctx: MatchContext, apposition: bool) -> bool:
@@ -280,11 +289,14 @@ def _name_after_boundary(words, ctx: MatchContext, apposition: bool) -> bool:
     if not BOUNDARY_BEFORE.search(ctx.text, max(0, start - SURNAME_CONTEXT), start):
         return False
     first = [w for _, _, w in words[:-1]]
-    if apposition and all(not _is_common(w, ctx) and not _inflected_word(w) and not _is_verb(w, ctx) for w in first):
-        pass  # `کلیفورد کوبچان ، مسئول`
-    elif len(words) == 2 and name_key(words[0][2]) not in source_given_names() or len(words) == 3:
+    if any(_inflected_word(w) or _is_verb(w, ctx) for w in first):
         return False
-    return _surname_like(words[-1][2], ctx)
+    if apposition:  # `کلیفورد کوبچان ، مسئول`
+        if any(_is_common(w, ctx) for w in first):
+            return False
+    elif len(words) == 3 or len(words) == 2 and not (name_key(first[0]) in source_given_names() or _rare(first[0], ctx)):
+        return False  # two words: a name of the source or a foreign given name (`هلن کلارک`), and a surname
+    return _surname_like(words[-1][2], ctx, alone=len(words) == 1)
 
 
 APPOSITION = re.compile(r"[،,\-–(]")

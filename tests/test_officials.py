@@ -139,3 +139,8 @@ def test_a_foreign_name_without_a_country_gets_none():
 def test_the_title_is_the_articles_own_words():
     text = "حسین کمالی وزیر کار و امور اجتماعی در این نشست گفت"
     assert [(f["name"], f["title"]) for f in _officials(text)] == [("حسین کمالی", "وزیر کار و امور اجتماعی")]
+
+
+def test_one_quoted_word_after_an_office_is_the_place_not_the_holder():
+    text = "آلن کوپه شهردار «بوردو» و نخست‌وزیر پیشین فرانسه است."
+    assert [(f["name"], f["title"]) for f in _officials(text)] == [("آلن کوپه", "شهردار")]

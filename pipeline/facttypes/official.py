@@ -331,6 +331,8 @@ def _named_official(m: re.Match, ctx: MatchContext, name_first: bool):
     vouched = honorifics or quoted or _is_given_name(core[0][2], ctx) or surname_alone
     if not (vouched or country_surface):
         return None  # `رئیس سنای پارلمان`, `فرهنگی معاون`: an office's complement or a phrase
+    if not name_first and quoted and len(core) == 1 and not _is_given_name(core[0][2], ctx):
+        return None  # `شهردار «بوردو»`, `دبیر سوگواره «خمسه»`: one quoted word after an office names a place or a body
     if not name_first and not vouched and not re.search("[،,:]", ctx.text[m.end("title") : m.start("span")]):
         return None  # `رئیس‌جمهور آمریکا هیجانی و ...`: an unknown word after an office is no name
     if not name_first and not country_surface and title in _options(ctx).get("dependent_titles", []):

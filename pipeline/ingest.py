@@ -246,8 +246,7 @@ def _looks_like_text(text: str, *, persian: bool) -> bool:
 def read_header(raw: str, rules: RuleSet | None = None) -> dict[str, Any]:
     """Dateline, news code and agency from the start of an article, with the dateline's raw span."""
     rules = rules or default_rules()
-    head = raw[:HEADER_CHARS]
-    text, offsets = normalize_document(head)
+    text, offsets = normalize_document(raw, head=HEADER_CHARS)
     ctx = MatchContext(rules=rules, text=text)
     found: dict[str, Any] = {}
     for rule in rules.for_type("header"):

@@ -122,3 +122,17 @@ def test_a_wrap_maps_back_to_the_raw_line_break():
     text, offsets = normalize_text("الف \r\nب", [(3, 6)])
     assert text == "الف ب"
     assert offsets.span_to_raw(0, 5) == (0, 7)
+
+
+def test_a_quotation_runs_across_wraps_to_the_end_of_its_paragraph():
+    paragraph = (
+        "عباس عراقچی، وزیر امور خارجه ایران روز دوشنبه در نشست خبری با خبرنگاران گفت: "
+        "دو کشور در این سفر درباره همکاری‌های اقتصادی و ترانزیتی گفتگو کردند. "
+        "حجم تجارت میان دو کشور در سال گذشته به ۷۰۰ میلیون دلار رسید و این رقم باید دو برابر شود. "
+        "ما آماده‌ایم که سرمایه‌گذاری مشترک در بخش انرژی را تا ۲ میلیارد دلار افزایش دهیم."
+    )
+    wrapped = hard_wrap("سفر وزیر خارجه به آستانه\n\n" + paragraph + "\n", 60)
+    money = extract_text(wrapped).query("fact_type == 'money'")
+    assert money.text.tolist() == ["۷۰۰ میلیون دلار", "۲\nمیلیارد دلار"]
+    assert money.who.tolist() == ["عباس عراقچی"] * 2  # the speaker of the paragraph, lines apart
+    assert set(money.who_rule_id) == {"link.who.paragraph_speaker"}

@@ -28,7 +28,7 @@ from typing import Any, Callable, Iterable, Iterator
 import pandas as pd
 
 from pipeline.cache import replace_atomically
-from pipeline.factsheet import CSV_CONTEXT_COLUMNS, build_factsheet, combine_facts, review_frame
+from pipeline.factsheet import CSV_COLUMNS, build_factsheet, combine_facts, review_frame
 from pipeline.ingest import DEFAULT_MAX_BYTES, InputItem, document_from_text, documents_frame, ingest_item, iter_inputs
 from pipeline.link import link_facts
 from pipeline.match import facts_by_type, match_document
@@ -439,7 +439,7 @@ def _write_review_csv(out_dir: Path, parts: list[str], path: Path) -> None:
 
     def write(tmp: Path) -> None:
         with open(tmp, "wb") as csv_file:
-            csv_file.write(codecs.BOM_UTF8 + (",".join(SCHEMAS["facts"].names + CSV_CONTEXT_COLUMNS) + "\n").encode("utf-8"))
+            csv_file.write(codecs.BOM_UTF8 + (",".join(CSV_COLUMNS) + "\n").encode("utf-8"))
             for part in parts:
                 with open(store.review_path(part), "rb") as rows:
                     shutil.copyfileobj(rows, csv_file)

@@ -221,7 +221,7 @@ def evaluate(
     gold: Path = typer.Option(..., "--gold", help="Gold facts, JSON lines; the format is in README (Evaluate)."),
     facts: Path = typer.Option(Path("data/out/facts.parquet"), "--facts", help="A facts.parquet written by `facts run`."),
     json_out: Path = typer.Option(None, "--json", help="Where to write the scores as JSON (default: next to --facts)."),
-    only_gold_docs: bool = typer.Option(False, "--only-gold-docs", help="Score only documents named in the gold file."),
+    only_gold_docs: bool = typer.Option(False, "--only-gold-docs", help="Score only documents named in the gold file, such as a review's (there, what the run finds in rows left without a verdict counts as false positives: README (Review))."),
 ) -> None:
     """Precision, recall, F1 and value accuracy per fact type against a gold JSONL.
 

@@ -51,3 +51,11 @@ def test_help_texts_name_no_document_a_clone_does_not_have():
     documents = {name for text in _help_texts() for name in re.findall(r"[\w./-]+\.md\b", text)}
     assert [name for name in documents if not (ROOT / name).exists()] == []
     assert not [text for text in _help_texts() if "shared/" in text]  # the development data is no part of a clone
+
+
+def test_help_names_every_kind_of_input_and_the_rules_default():
+    import typer
+
+    assert "a JSONL, CSV or Parquet file" in typer.main.get_command(app).help
+    shown = CliRunner().invoke(app, ["run", "--help"], env={"COLUMNS": "200"})
+    assert "[default: (the project's rules/)]" in shown.output

@@ -236,7 +236,7 @@ def evaluate(
 
     for path in (gold, facts):
         if not path.exists():
-            _fail(f"{path} not found" + (" (run `facts run INPUT --out DIR` first)" if path == facts else ""))
+            _fail(f"{path} does not exist" + (" (run `facts run INPUT --out DIR` first)" if path == facts else ""))
     result = score(load_gold(gold), pd.read_parquet(facts), only_gold_docs=only_gold_docs)
     typer.echo(format_report(result))
     json_out = json_out or facts.with_name("evaluation.json")
@@ -308,7 +308,7 @@ def review_import(
     from pipeline.review import ReviewError, import_review
 
     if not csv.exists():
-        _fail(f"{csv} not found (write one with `facts run INPUT --out DIR`)")
+        _fail(f"{csv} does not exist (write one with `facts run INPUT --out DIR`)")
     try:
         summary = import_review(csv, gold, run_dir, replace)
     except ReviewError as exc:

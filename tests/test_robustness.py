@@ -331,3 +331,11 @@ def test_misuse_is_told_in_one_line_and_nothing_runs(case, message, tmp_path, mo
     assert line.startswith("error: ") and message.format(tmp=tmp_path) in line
     if case != "scheduler_unreachable":  # nothing was read or written
         assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("command", [["evaluate", "--gold", "{tmp}/gold.jsonl"], ["review", "import", "{tmp}/facts.csv"]])
+def test_a_missing_file_to_evaluate_or_import_does_not_exist(command, tmp_path):
+    result = CliRunner().invoke(app, [part.format(tmp=tmp_path) for part in command])
+    assert result.exit_code == 2
+    [line] = result.output.strip().splitlines()
+    assert line.startswith(f"error: {tmp_path}/") and "does not exist" in line

@@ -293,9 +293,16 @@ def _compile(pattern: str, fragments: dict[str, str], where: str, cache: RuleCac
 
 def load_rules(rules_dir: Path = RULES_DIR) -> RuleSet:
     """Load and check every lexicon, macro and rule file under ``rules_dir``."""
-    from pipeline.numbers import number_macros
+    from pipeline.numbers import NUMBER_LEXICONS, number_macros
 
+    if not rules_dir.is_dir():
+        raise RuleError(f"the rules folder {rules_dir} does not exist")
+    if not any(rules_dir.glob("*.yaml")):
+        raise RuleError(f"{rules_dir} holds no rule files (TYPE.yaml): give a folder like the project's rules/")
     lexicons = {p.stem: load_lexicon(p) for p in sorted((rules_dir / "lexicons").glob("*.yaml"))}
+    missing = [f"lexicons/{name}.yaml" for name in NUMBER_LEXICONS if name not in lexicons]
+    if missing:
+        raise RuleError(f"{rules_dir}: no {', '.join(missing)} (the number reader is made of them)")
     fragments = {name: lex.regex for name, lex in lexicons.items()}
     fragments.update(number_macros(lexicons))
     cache = RuleCache(prefilter.READER_VERSION)

@@ -28,8 +28,8 @@ from typing import Any, Callable, Iterable, Iterator
 import pandas as pd
 
 from pipeline.cache import replace_atomically
-from pipeline.factsheet import CSV_CONTEXT_COLUMNS, build_factsheet, combine_facts, review_frame
-from pipeline.ingest import DEFAULT_MAX_BYTES, InputItem, document_from_text, documents_frame, ingest_item, iter_inputs
+from pipeline.factsheet import CSV_COLUMNS, build_factsheet, combine_facts, review_frame
+from pipeline.ingest import DEFAULT_MAX_BYTES, InputItem, check_input, document_from_text, documents_frame, ingest_item, iter_inputs
 from pipeline.link import link_facts
 from pipeline.match import facts_by_type, match_document
 from pipeline.normalize import normalize_document
@@ -40,6 +40,7 @@ from pipeline.sentences import sentence_rows
 DEFAULT_BATCH_SIZE = 200  # articles; small enough that 2 workers share even a few thousand evenly
 SINGLE_FILE_MAX_DOCS = 2_000  # larger runs keep their big tables (text) as datasets only
 CSV_MAX_ROWS = 1_000_000  # a spreadsheet opens at most 1,048,576 rows
+SCHEDULER_TIMEOUT = "5s"  # a scheduler that does not answer by then is not there (a typo, a stopped cluster)
 BATCH_TABLES = (
     "documents", "normalized", "sentences", *(f"facts_{t}" for t in MATCHED_TYPES), "facts_links", "facts", "errors",
 )
@@ -325,6 +326,7 @@ def run_pipeline(
     finished batch (a progress bar).
     """
     started = time.perf_counter()
+    check_input(input_path)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     _remove_temporary_files(out_dir)
@@ -404,7 +406,10 @@ def _executor(workers: int, scheduler: str | None):
             from distributed import wait as dask_wait
         except ImportError as exc:
             raise RuntimeError("--scheduler needs Dask: install the project's `dask` extra") from exc
-        client = Client(scheduler)
+        try:
+            client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
+        except (OSError, ValueError) as exc:  # refused, unreachable, or not an address
+            raise RuntimeError(f"cannot reach the Dask scheduler {scheduler}: {str(exc).splitlines()[0]}") from None
         slots = max(sum(client.nthreads().values()), 1)
         return client, lambda futures: dask_wait(futures, return_when="FIRST_COMPLETED").done, slots
     import multiprocessing
@@ -439,7 +444,7 @@ def _write_review_csv(out_dir: Path, parts: list[str], path: Path) -> None:
 
     def write(tmp: Path) -> None:
         with open(tmp, "wb") as csv_file:
-            csv_file.write(codecs.BOM_UTF8 + (",".join(SCHEMAS["facts"].names + CSV_CONTEXT_COLUMNS) + "\n").encode("utf-8"))
+            csv_file.write(codecs.BOM_UTF8 + (",".join(CSV_COLUMNS) + "\n").encode("utf-8"))
             for part in parts:
                 with open(store.review_path(part), "rb") as rows:
                     shutil.copyfileobj(rows, csv_file)

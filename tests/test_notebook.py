@@ -1,12 +1,16 @@
 """notebooks/explore.ipynb runs on a run's output, so it never goes stale."""
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
 import pandas as pd
 import pytest
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
 from pipeline.schemas import write_table
 
@@ -64,3 +68,25 @@ def test_notebook_plots_officials_when_a_run_has_them(seed_run, python3_kernel, 
     notebook = _execute(out, monkeypatch)
     assert "ایران" in _outputs(notebook)
     assert _images(notebook) == 2
+
+
+def test_make_notebook_finds_the_run_above_the_notebooks_folder(seed_run, python3_kernel, monkeypatch, tmp_path):
+    """What `make notebook` runs, in a project laid out like a clone and without FACTS_OUT:
+    Jupyter runs the notebook in notebooks/, and the notebook finds ../data/out itself."""
+    project = tmp_path / "project"
+    shutil.copytree(seed_run, project / "data" / "out")
+    (project / "notebooks").mkdir()
+    shutil.copy(NOTEBOOK, project / "notebooks")
+    monkeypatch.delenv("FACTS_OUT", raising=False)
+    command = ["execute", "notebooks/explore.ipynb", f"--output={project}/data/out/explore"]
+    assert f"jupyter {' '.join(command[:2])}" in (ROOT / "Makefile").read_text(encoding="utf-8")
+    subprocess.run([Path(sys.executable).parent / "jupyter", *command], cwd=project, env=os.environ, check=True, capture_output=True)
+    executed = nbformat.read(project / "data" / "out" / "explore.ipynb", as_version=4)
+    assert f"{project / 'data' / 'out'}: 5 documents" in _outputs(executed)
+
+
+def test_without_a_run_the_notebook_says_how_to_make_one(python3_kernel, monkeypatch, tmp_path):
+    monkeypatch.delenv("FACTS_OUT", raising=False)
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    with pytest.raises(CellExecutionError, match="run `make extract` in the project, or set FACTS_OUT"):
+        NotebookClient(notebook, kernel_name="python3", timeout=60, resources={"metadata": {"path": str(tmp_path)}}).execute()

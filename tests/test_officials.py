@@ -2,6 +2,7 @@
 
 import shutil
 
+import pandas as pd
 import pytest
 
 from pipeline.evaluate import evaluate
@@ -124,3 +125,19 @@ def test_every_mention_of_the_seed_run_names_its_person(seed_facts):
     assert officials.name.notna().all() and officials.title.notna().all()
     raw = {p.stem: p.read_text(encoding="utf-8") for p in (ROOT / "seeds").glob("*.txt")}
     assert all(raw[r.doc_id][r.start : r.end] == r.text for r in officials.itertuples())
+
+
+@pytest.mark.parametrize(
+    "text, countries",
+    [
+        # the country written once, after the second office, is the first person's too
+        ("در دیدار با قربانقلی بردی محمداف، رهبر و سردار بردی محمداف رئیس‌جمهور ترکمنستان گفت‌وگو شد.", ["ترکمنستان", "ترکمنستان"]),
+        # the writer's own country for a Persian name wins
+        ("مسعود پزشکیان، رئیس‌جمهور و ولادیمیر پوتین رئیس‌جمهور روسیه دیدار کردند.", ["ایران", "روسیه"]),
+        # not joined by و: another sentence
+        ("قربانقلی بردی محمداف، رهبر. سردار بردی محمداف رئیس‌جمهور ترکمنستان گفت.", [None, "ترکمنستان"]),
+    ],
+)
+def test_two_offices_joined_by_and_share_the_country_written_after_the_second(text, countries):
+    found = _officials(text)
+    assert [None if pd.isna(f["country"]) else f["country"] for f in found] == countries

@@ -10,13 +10,14 @@ rule that decided lands in ``when_rule_id`` / ``who_rule_id`` so a reviewer can 
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import pandas as pd
 
-from pipeline.normalize import OffsetMap, normalize_text
+from pipeline.normalize import LINE_BREAK, OffsetMap, normalize_text
 from pipeline.rules import Rule, RuleSet, default_rules, form_regex
 
 FIGURE_TYPES = ("money", "doc_count", "percent", "quantity")
@@ -212,13 +213,14 @@ def paragraph_speaker(figure, sentence, doc, rule):
 def _sentences(raw: str, rows: list, facts: list[dict], speech: Rule) -> list[Sentence]:
     sentences = []
     whole, whole_offsets = normalize_text(raw)
+    line_starts = [m.end() for m in LINE_BREAK.finditer(raw)]
     for row in rows:
         dropped = whole_offsets.dropped_before(row.start, row.end)
         if dropped is None:
             norm, offsets = normalize_text(raw[row.start : row.end])
         else:  # folding dropped nothing inside: the sentence's folded text is a slice of the article's
             norm, offsets = whole[row.start - dropped : row.end - dropped], OffsetMap()
-        sentence = Sentence(int(row.sentence_id), int(row.start), int(row.end), raw.count("\n", 0, row.start), norm, offsets)
+        sentence = Sentence(int(row.sentence_id), int(row.start), int(row.end), bisect.bisect_right(line_starts, row.start), norm, offsets)
         cue = speech.pattern.search(norm)
         if cue:
             sentence.speech_cue = (sentence.raw_pos(cue.start()), sentence.raw_pos(cue.end(), is_end=True))

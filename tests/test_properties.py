@@ -105,3 +105,13 @@ def test_a_seed_with_other_line_ends_has_the_same_facts(seed, line_end):
     expected = extract_text(lf_text)
     assert len(expected) >= 5
     pd.testing.assert_frame_equal(facts_with_line_ends(lf_text, line_end), expected)
+
+
+@pytest.mark.parametrize("line_end", ["\n", " \n", "\r\n", "\r"], ids=["LF", "space LF", "CRLF", "CR"])
+def test_a_mention_at_the_start_of_a_line_after_a_heading(line_end):
+    """The heading's last word is not read as a given name before the mention: a space before
+    the line end, or a CR, once made it look like one (``$`` matches before a final LF)."""
+    text = "رئیس‌جمهور قزاقستان قاسم ژومارت توکایف به تهران آمد.\nگفتگوی تلویزیونی" + line_end + "توکایف گفت"
+    mention = text.rindex("توکایف")
+    officials = extract_text(text).query("fact_type == 'official'")
+    assert list(zip(officials.start, officials.name)) == [(text.index("قاسم"), "قاسم ژومارت توکایف"), (mention, "قاسم ژومارت توکایف")]

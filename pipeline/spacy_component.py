@@ -7,8 +7,9 @@
 puts every fact of ``facts run`` on the same text in ``doc.spans["facts"]``: the span's label is
 the fact type, its characters the fact's (``span.start_char``, ``span.end_char``), and
 ``span._.fact`` the fact's row of ``facts.parquet`` (values, rule id, links; empty columns left
-out). The factory is registered through the package's ``spacy_factories`` entry point, so no
-import is needed once the project is installed (importing this module registers it too).
+out; dates as ISO strings). The factory is registered through the package's ``spacy_factories``
+entry point, so no import is needed once the project is installed (importing this module
+registers it too).
 
 The facts come from the same function as every other way of running the rules
 (:func:`pipeline.run.extract_text`, every stage on one text), so they are exactly the pipeline's.
@@ -20,6 +21,7 @@ pipeline has none).
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -50,10 +52,7 @@ class PersianFacts:
         self.doc_id = doc_id
 
     def __call__(self, doc: Doc) -> Doc:
-        facts = [
-            {k: v for k, v in row.items() if pd.notna(v)}
-            for row in extract_text(doc.text, doc_id=self.doc_id, rules=self.rules).to_dict("records")
-        ]
+        facts = [_serializable(row) for row in extract_text(doc.text, doc_id=self.doc_id, rules=self.rules).to_dict("records")]
         _split_tokens_at(doc, {pos for f in facts for pos in (f["start"], f["end"])})
         spans = [
             doc.char_span(f["start"], f["end"], label=f["fact_type"], span_id=f["fact_id"]) for f in facts
@@ -61,6 +60,12 @@ class PersianFacts:
         doc.user_data[FACTS_BY_SPAN_ID] = {f["fact_id"]: f for f in facts}
         doc.spans[self.spans_key] = SpanGroup(doc, name=self.spans_key, spans=spans)
         return doc
+
+
+def _serializable(row: dict[str, Any]) -> dict[str, Any]:
+    """A fact's non-empty columns, dates as ISO strings (as in the CSV): a Doc's user data must
+    pack with msgpack (``doc.to_bytes()``, ``DocBin``, ``nlp.pipe(n_process=...)``)."""
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in row.items() if pd.notna(v)}
 
 
 def _split_tokens_at(doc: Doc, positions: set[int]) -> None:

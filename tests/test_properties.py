@@ -8,7 +8,6 @@ suite's time does not depend on luck.
 
 import os
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -17,8 +16,7 @@ from hypothesis import strategies as st
 
 from pipeline.normalize import normalize_document, normalize_text
 from pipeline.run import extract_text
-
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import ROOT
 
 BUDGET = settings(
     max_examples=150,

@@ -1,15 +1,17 @@
 """The spaCy component ``persian_facts``: the pipeline's facts as spans of a Doc."""
 
 import re
+from datetime import date
 from importlib.metadata import entry_points
 
 import pandas as pd
 import pytest
 import spacy
 from spacy import displacy
+from spacy.tokens import DocBin
 
 import pipeline.spacy_component  # noqa: F401 - registers the factory (the entry point does it once installed)
-from tests.conftest import ROOT
+from conftest import ROOT
 
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 
@@ -29,7 +31,10 @@ def test_spans_are_the_facts_of_the_run(seed, seed_facts):
     assert [(s.label_, s.start_char, s.end_char, s.text) for s in spans] == list(
         zip(expected.fact_type, expected.start, expected.end, expected.text)
     )
-    run_rows = [{k: v for k, v in row.items() if pd.notna(v)} for row in expected.to_dict("records")]
+    run_rows = [
+        {k: v.isoformat() if isinstance(v, date) else v for k, v in row.items() if pd.notna(v)}
+        for row in expected.to_dict("records")
+    ]
     assert [s._.fact for s in spans] == run_rows  # values, rule ids, links: the facts.parquet row
 
 
@@ -42,6 +47,15 @@ def test_a_token_that_runs_past_a_fact_is_split_at_its_edge():
     money = spans["۳۱۰.۸ میلیون دلار"]  # three tokens for the number, one fact
     assert money._.fact["amount"] == 310_800_000 and money._.fact["currency"] == "USD"
     assert money._.fact["rule_id"] == "money.amount"
+
+
+def test_a_doc_with_facts_serializes():
+    doc = facts_nlp()("در ۱۴ خرداد ۱۴۰۳ رئیس‌جمهور آقای پزشکیان گفت ۱۲ سند همکاری امضا شد.")
+    stored = DocBin(store_user_data=True, docs=[doc]).to_bytes()
+    (back,) = DocBin().from_bytes(stored).get_docs(spacy.blank("fa").vocab)
+    facts = {s.label_: s._.fact for s in back.spans["facts"]}
+    assert facts["date"]["date_start"] == "2024-06-03" and facts["date"]["calendar"] == "jalali"
+    assert facts["doc_count"]["count"] == 12 and facts["official"]["name"] == "مسعود پزشکیان"
 
 
 def test_displacy_span_view_shows_the_facts():

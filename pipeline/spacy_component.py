@@ -54,9 +54,7 @@ class PersianFacts:
     def __call__(self, doc: Doc) -> Doc:
         facts = [_serializable(row) for row in extract_text(doc.text, doc_id=self.doc_id, rules=self.rules).to_dict("records")]
         _split_tokens_at(doc, {pos for f in facts for pos in (f["start"], f["end"])})
-        spans = [
-            doc.char_span(f["start"], f["end"], label=f["fact_type"], span_id=f["fact_id"]) for f in facts
-        ]
+        spans = [doc.char_span(f["start"], f["end"], label=f["fact_type"], span_id=f["fact_id"]) for f in facts]
         doc.user_data[FACTS_BY_SPAN_ID] = {f["fact_id"]: f for f in facts}
         doc.spans[self.spans_key] = SpanGroup(doc, name=self.spans_key, spans=spans)
         return doc

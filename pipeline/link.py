@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from pipeline.normalize import OffsetMap, mask_markup, normalize_text, wrapped_breaks
+from pipeline.normalize import LINE_BREAK, OffsetMap, mask_markup, normalize_text, wrapped_breaks
 from pipeline.rules import Rule, RuleSet, default_rules, form_regex
 
 FIGURE_TYPES = ("money", "doc_count", "percent", "quantity")
@@ -215,6 +215,7 @@ def _sentences(raw: str, rows: list, facts: list[dict], speech: Rule) -> list[Se
     wrapped = wrapped_breaks(mask_markup(raw))  # as normalize reads them: a wrap is a space
     wrap_ends = [end for _, end in wrapped]
     whole, whole_offsets = normalize_text(raw, wrapped)
+    line_starts = [m.end() for m in LINE_BREAK.finditer(raw)]
     for row in rows:
         dropped = whole_offsets.dropped_before(row.start, row.end)
         if dropped is None:
@@ -222,7 +223,8 @@ def _sentences(raw: str, rows: list, facts: list[dict], speech: Rule) -> list[Se
             norm, offsets = normalize_text(raw[row.start : row.end], inside)
         else:  # folding dropped nothing inside: the sentence's folded text is a slice of the article's
             norm, offsets = whole[row.start - dropped : row.end - dropped], OffsetMap()
-        paragraph = raw.count("\n", 0, row.start) - bisect.bisect_right(wrap_ends, row.start)  # a wrap ends none
+        # a paragraph ends at any line end (CRLF, CR, LF) but a wrap
+        paragraph = bisect.bisect_right(line_starts, row.start) - bisect.bisect_right(wrap_ends, row.start)
         sentence = Sentence(int(row.sentence_id), int(row.start), int(row.end), paragraph, norm, offsets)
         cue = speech.pattern.search(norm)
         if cue:

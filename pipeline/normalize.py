@@ -2,10 +2,12 @@
 
 hazm's full ``Normalizer`` rewrites spacing and changes string length (``۳۱۰.۸`` becomes
 ``۳۱۰ ٫ ۸``), so only its character tables are used here, applied as a 1:1 fold with
-``str.translate``. Characters that are dropped (diacritics, LRM/RLM, tatweel) are the only
-length change, and an :class:`OffsetMap` records where they were. In a hard-wrapped archive the
-line breaks inside paragraphs become spaces (:func:`wrapped_breaks`), so rules and sentences
-cross them while offsets still lead to the raw line breaks.
+``str.translate``. Characters that are dropped (diacritics, LRM/RLM, tatweel, the CR of a CRLF
+line end) are the only length change, and an :class:`OffsetMap` records where they were. Line
+ends become ``\n`` (CRLF by dropping its CR, a lone CR by folding it), so the rules and the line
+and sentence splitting see one kind of line break whatever the file used. In a hard-wrapped
+archive the line breaks inside paragraphs become spaces (:func:`wrapped_breaks`), so rules and
+sentences cross them while offsets still lead to the raw line breaks.
 """
 
 from __future__ import annotations
@@ -67,6 +69,8 @@ def fold_table() -> dict[int, str | None]:
 
 
 DROPPED = np.uint32(0xFFFFFFFF)  # not a code point: marks a character that folding drops
+CR, LF = ord("\r"), ord("\n")
+LINE_BREAK = re.compile(r"\r\n?|\n")  # a line end in raw text: CRLF, CR or LF
 
 
 @lru_cache(maxsize=1)
@@ -196,6 +200,7 @@ def normalize_text(raw: str, wrapped: list[tuple[int, int]] = ()) -> tuple[str, 
     """
     codes = np.frombuffer(raw.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     folded = _fold_lookup()[codes]
+    _fold_line_ends(codes, folded)
     for start, end in wrapped:
         folded[start : end - 1] = DROPPED
         folded[end - 1] = ord(" ")
@@ -208,6 +213,15 @@ def normalize_text(raw: str, wrapped: list[tuple[int, int]] = ()) -> tuple[str, 
     run_ends = np.flatnonzero(dropped & ~np.append(dropped[1:], False)) + 1
     shift_by = np.cumsum(dropped)[run_ends - 1]
     return text, OffsetMap(tuple((run_ends - shift_by).tolist()), tuple(shift_by.tolist()))
+
+
+def _fold_line_ends(codes: np.ndarray, folded: np.ndarray) -> None:
+    """CRLF → LF by dropping the CR, a lone CR → LF (in place): one line break, same raw offsets."""
+    cr = codes == CR
+    if cr.any():
+        before_lf = cr & np.append(codes[1:] == LF, False)
+        folded[before_lf] = DROPPED
+        folded[cr & ~before_lf] = LF
 
 
 MARKUP = re.compile(
@@ -232,7 +246,7 @@ def mask_markup(raw: str) -> str:
         return raw
 
     def blank(m: re.Match) -> str:
-        spaces = re.sub(r"[^\n]", " ", m.group())
+        spaces = re.sub(r"[^\r\n]", " ", m.group())  # line ends stay, whichever kind
         return "\n" + spaces[1:] if (m.group(2) or "").lower() in BLOCK_TAGS else spaces
 
     return MARKUP.sub(blank, raw)

@@ -18,7 +18,7 @@ from pipeline.facttypes import MatchContext, finalizer, producer
 from pipeline.hazm_data import word_frequencies  # a frequent word is an ordinary word
 
 WORD = re.compile(r"[^\s«»،,:]+")
-WORD_BEFORE = re.compile("([\u0621-\u06cc\u200c]+)[^\\S\n]+$")
+WORD_BEFORE = re.compile("([\u0621-\u06cc\u200c]+)[^\\S\n]+\\Z")
 PLURAL = re.compile("(?:\u200cها|\u200c?های|\u200c?هایی)$")
 # after a name: `، OFFICE و ` up to the next name (an office of at most five words)
 _OFFICE_AND = re.compile(r"[^\S\n]*[،,][^\S\n]*(?:[^\s،,.:;!?؟«»\"]+[^\S\n]+){1,5}و[^\S\n]+")

@@ -5,7 +5,7 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 
-COMMANDS = [["run"], ["ingest"], ["normalize"], ["sentences"], ["match"], ["factsheet"], ["evaluate"], ["show"], ["review", "import"]]
+COMMANDS = [["run"], ["ingest"], ["normalize"], ["sentences"], ["match"], ["factsheet"], ["statements"], ["evaluate"], ["show"], ["review", "import"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)

@@ -336,7 +336,7 @@ COLUMN_MEANINGS = {
     "status": "`ok`, `empty`, `undecodable`, `binary`, `too_large`, `unreadable`, `invalid`, `duplicate` or `failed`; later stages skip an article that is not `ok`",
     "published": "the publication date as a table input gives it (JSONL/CSV/Parquet `published`)",
     "source": "the source as a table input gives it (JSONL/CSV/Parquet `source`)",
-    "stage": "errors: the stage that raised (`normalize`, `sentences`, `match`, `link`)",
+    "stage": "errors: the stage that raised (`normalize`, `sentences`, `match`, `link`, `statements`)",
     "error": "errors: the exception's type",
     "message": "errors: the exception's message",
     "reason": "why the status is not `ok`",

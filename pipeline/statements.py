@@ -34,6 +34,8 @@ from pipeline.schemas import SCHEMAS, STATEMENT_VALUE_COLUMNS, empty_frame
 WORD = re.compile(r"[^\s\u200c]+")
 STATEMENT_COLUMNS = SCHEMAS["statements"].names
 LINK_COLUMNS = {"when_start": "period_start", "when_end": "period_end", "who": "who"}
+# what a statement needs of its figure's row of ``facts``
+FIGURE_COLUMNS = ["fact_id", "doc_id", "fact_type", "text", "start", "end", "sentence_id", *STATEMENT_VALUE_COLUMNS, *LINK_COLUMNS, "who_fact_id"]
 
 
 def _words(text: str) -> int:
@@ -102,6 +104,10 @@ class Figure:
     def fact_type(self) -> str:
         return self.fact["fact_type"]
 
+    @cached_property
+    def clause(self) -> tuple[int, int]:
+        return self.passage.clause(self.start)
+
 
 Cue = tuple[Any, re.Match | None]  # (the value decided, the match that decided it)
 Strategy = Callable[[Figure, Rule, "Article"], "Cue | None"]
@@ -130,7 +136,7 @@ def documents(figure, rule, article):
 
 
 def _scope(figure: Figure, rule: Rule) -> tuple[int, int]:
-    return figure.passage.clause(figure.start) if rule.options["scope"] == "clause" else (0, len(figure.passage.norm))
+    return figure.clause if rule.options["scope"] == "clause" else (0, len(figure.passage.norm))
 
 
 @measure_strategy("measure_before")
@@ -180,6 +186,8 @@ class Article:
         self.official_country = official_country  # fact_id of an official mention → its country
         self.ruleset = rules
         self.rules = {r.id: r for r in rules.for_type("statement")}
+        self.measure_rules = self.rules_of("statement.measure.")
+        self.source_rules = self.rules_of("statement.source.")
 
     def lexicon_value(self, lexicon: str, surface: str) -> Any:
         return self.ruleset.lexicon(lexicon).value(surface)
@@ -213,7 +221,7 @@ def _nearest_before(matches: list[re.Match], lo: int, pos: int, max_words: int, 
 
 
 def _measure(figure: Figure, article: Article) -> None:
-    for rule in article.rules_of("statement.measure."):
+    for rule in article.measure_rules:
         decision = MEASURE_STRATEGIES[rule.producer](figure, rule, article)
         if decision:
             measure, match = decision
@@ -230,7 +238,7 @@ def _change_sign(figure: Figure, article: Article) -> int | None:
     """+1 or -1 when the percentage is a growth or fall (a change word next to it), else None."""
     rule = article.rules["statement.change.word"]
     passage = figure.passage
-    lo, hi = passage.clause(figure.start)
+    lo, hi = figure.clause
     # a word of its measure is no change (رشد اقتصادی ۸ درصدی)
     measure_lo, measure_hi = figure.measure_match.span() if figure.measure_match else (0, 0)
     cues = [m for m in passage.found(rule.id) if m.end() <= measure_lo or m.start() >= measure_hi]
@@ -293,7 +301,7 @@ def _change_basis(figure: Figure, article: Article) -> str | None:
 
 def _modality(figure: Figure, article: Article) -> str:
     passage = figure.passage
-    lo, hi = passage.clause(figure.start)
+    lo, hi = figure.clause
     frame = article.rules["statement.modality.frame"]
     cues = passage.found(frame.id)
     cue = _nearest_before(cues, 0, figure.start, frame.options["words_before"], passage)
@@ -307,7 +315,7 @@ def _modality(figure: Figure, article: Article) -> str:
 
 def _bound(figure: Figure, article: Article) -> str:
     passage = figure.passage
-    lo, _ = passage.clause(figure.start)
+    lo, _ = figure.clause
     cue = article.rules["statement.bound"].pattern.search(passage.norm, lo, figure.start)
     return article.lexicon_value("bound", cue.group().strip()) if cue else "exact"
 
@@ -315,7 +323,7 @@ def _bound(figure: Figure, article: Article) -> str:
 def _per_year(figure: Figure, article: Article) -> bool:
     rule = article.rules["statement.rate.per_year"]
     passage = figure.passage
-    lo, hi = passage.clause(figure.start)
+    lo, hi = figure.clause
     cues = passage.found(rule.id)
     near = rule.options["words_around"]
     return bool(_nearest_before(cues, lo, figure.start, near, passage) or _nearest_after(cues, figure.end, hi, near, passage))
@@ -335,7 +343,7 @@ def _parties(figure: Figure, article: Article) -> None:
     rule = article.rules["statement.parties"]
     passage, measure = figure.passage, figure.row["measure"]
     mentions = [(m, article.lexicon_value("country", m.group("country"))) for m in passage.found(rule.id)]
-    lo, hi = passage.clause(figure.start)
+    lo, hi = figure.clause
     in_clause = [name for m, name in mentions if name and lo <= m.start() and m.end() <= hi]
     parties = list(dict.fromkeys(in_clause or [name for _, name in mentions if name]))
     if measure in rule.options["two_party_measures"] and len(parties) < 2:
@@ -365,7 +373,7 @@ def _parties(figure: Figure, article: Article) -> None:
 
 
 def _source(figure: Figure, article: Article) -> str | None:
-    for rule in article.rules_of("statement.source."):
+    for rule in article.source_rules:
         cues = figure.passage.found(rule.id)
         if cues:
             return article.lexicon_value("organisation", cues[0].group("source"))
@@ -428,7 +436,7 @@ def build_statements(facts: pd.DataFrame, sentences: pd.DataFrame, documents: pd
     """facts (with their links) + sentences + documents → ``statements``: one row per figure
     that is not the change of another."""
     rules = rules or default_rules()
-    figures = facts[facts.fact_type.isin(FIGURE_TYPES) & facts.sentence_id.notna()]
+    figures = facts.loc[facts.fact_type.isin(FIGURE_TYPES) & facts.sentence_id.notna(), FIGURE_COLUMNS]
     if figures.empty:
         return empty_frame("statements")
     raw_by_id = dict(zip(documents.doc_id, documents.text))

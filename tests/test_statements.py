@@ -2,6 +2,7 @@
 statement across articles): the rules' examples, the seeds end to end, and 30 more sentences."""
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -243,3 +244,20 @@ def test_thirty_more_statements_at_least_25_right():
             failures.append(f"{figure!r} in {text!r}: {'; '.join(wrong)}")
     print(f"{30 - len(failures)} of 30 right", *failures, sep="\n")
     assert len(failures) <= 5, "\n".join(failures)
+
+
+def test_the_statements_command_writes_what_the_run_wrote(seed_run, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    for table in ("facts", "sentences", "documents"):
+        shutil.copy(seed_run / f"{table}.parquet", out)
+    result = CliRunner().invoke(app, ["statements", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    for table in ("statements", "claims"):
+        pd.testing.assert_frame_equal(pd.read_parquet(out / f"{table}.parquet"), pd.read_parquet(seed_run / f"{table}.parquet"))
+
+
+def test_every_measure_rule_names_a_strategy():
+    from pipeline.statements import MEASURE_STRATEGIES
+
+    assert {r.producer for r in RULES.for_type("statement") if r.id.startswith("statement.measure.")} <= set(MEASURE_STRATEGIES)

@@ -116,7 +116,7 @@ def claims_table(claims: pd.DataFrame):
         low, high = (_format(c[k]) if _present(c[k]) else "?" for k in ("min_value", "max_value"))
         values = f"{low}{'' if low == high else ' – ' + high} {c['unit'] or ''}{' per year' if c['per_year'] else ''}"
         table.add_row(
-            c["measure"], "، ".join(c["parties"]) + direction, c["modality"], period, values,
+            c["measure"] + (f" ({c['goods']})" if _present(c["goods"]) else ""), "، ".join(c["parties"]) + direction, c["modality"], period, values,
             "yes" if c["agree"] else "no", "\n".join(c["doc_ids"]),
         )
     return table

@@ -499,8 +499,9 @@ def _period(statement: dict) -> tuple[Any, Any] | None:
 
 
 def _cluster(statements: list[dict]) -> list[list[dict]]:
-    """Statements whose periods all overlap one another, earliest first; undated ones together."""
-    undated = [s for s in statements if _period(s) is None]
+    """Statements whose periods all overlap one another, earliest first; an undated statement is
+    a claim alone (nothing shows it is about the same time as another)."""
+    undated = [[s] for s in statements if _period(s) is None]
     clusters: list[tuple[list[dict], Any, Any]] = []  # members, latest start, earliest end
     for statement in sorted((s for s in statements if _period(s) is not None), key=_period):
         start, end = _period(statement)
@@ -510,16 +511,16 @@ def _cluster(statements: list[dict]) -> list[list[dict]]:
                 break
         else:
             clusters.append(([statement], start, end))
-    return [members for members, _, _ in clusters] + ([undated] if undated else [])
+    return [members for members, _, _ in clusters] + undated
 
 
-CLAIM_KEY = ("measure", "parties", "from_country", "to_country", "modality", "unit", "per_year")
+CLAIM_KEY = ("measure", "parties", "from_country", "to_country", "goods", "modality", "unit", "per_year")
 
 
 def build_claims(statements: pd.DataFrame, rules: RuleSet | None = None) -> pd.DataFrame:
-    """statements of a whole run → ``claims``: the same measure, parties, direction, modality,
-    unit and rate over overlapping periods, across articles. Figures of no known measure
-    (`other`) or without a value make no claim."""
+    """statements of a whole run → ``claims``: the same measure, parties, direction, goods,
+    modality, unit and rate over overlapping periods, across articles. Figures of no known
+    measure (`other`) or without a value make no claim."""
     rules = rules or default_rules()
     tolerance = {r.producer: r.options for r in rules.for_type("statement")}["agree"]
     groups: dict[tuple, list[dict]] = {}

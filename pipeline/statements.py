@@ -98,7 +98,9 @@ class Figure:
     passage: Passage
     row: dict[str, Any] = field(default_factory=dict)
     measure_match: re.Match | None = None  # the words of its measure (folded)
-    change_of: "Figure | None" = None  # a percentage that is the change of this figure
+    change_sign: int | None = None  # a percentage that is a growth (+1) or a fall (-1)
+    has_change: bool = False  # a later percentage of its sentence is its change
+    is_change: bool = False  # a percentage that is an earlier figure's change (no statement of its own)
 
     @property
     def fact_type(self) -> str:
@@ -259,38 +261,32 @@ def _changes(figures: list[Figure], article: Article) -> list[Figure]:
     (``change_percent``); the figures left are the statements."""
     coordinated = article.rules["statement.change.coordinated"].pattern
     dimension_rule = article.rules["statement.change.dimension"].pattern
-    absorbed: set[int] = set()
-    signs: dict[int, int] = {}
     previous_change: Figure | None = None
     for i, figure in enumerate(figures):
         if figure.fact_type != "percent" or pd.isna(figure.fact.get("value")):
             continue
-        sign = _change_sign(figure, article)
-        if sign is None and previous_change is not None and previous_change.passage is figure.passage:
+        figure.change_sign = _change_sign(figure, article)
+        if figure.change_sign is None and previous_change is not None and previous_change.passage is figure.passage:
             if coordinated.fullmatch(figure.passage.norm, previous_change.end, figure.start):
-                sign = signs[id(previous_change)]
-        if sign is None:
+                figure.change_sign = previous_change.change_sign
+        if figure.change_sign is None:
             continue
-        signs[id(figure)] = sign
         previous_change = figure
-        change = _signed(float(figure.fact["value"]), sign)
-        basis = _change_basis(figure, article)
         dimension = dimension_rule.match(figure.passage.norm, figure.end)
         wanted = article.lexicon_value("change_dimension", dimension.group("dimension")) if dimension else None
         target = next(
             (
                 earlier for earlier in reversed(figures[:i])
-                if earlier.passage is figure.passage and id(earlier) not in signs and earlier.change_of is None
+                if earlier.passage is figure.passage and earlier.change_sign is None and not earlier.has_change
                 and earlier.end <= figure.start and wanted in (None, earlier.fact_type)
             ),
             None,
         )
-        holder = target or figure
-        holder.row |= {"change_percent": change, "change_fact_id": figure.fact["fact_id"], "change_basis": basis}
+        change = _signed(float(figure.fact["value"]), figure.change_sign)
+        (target or figure).row |= {"change_percent": change, "change_fact_id": figure.fact["fact_id"], "change_basis": _change_basis(figure, article)}
         if target is not None:
-            target.change_of = figure
-            absorbed.add(id(figure))
-    return [f for f in figures if id(f) not in absorbed]
+            target.has_change = figure.is_change = True
+    return [f for f in figures if not f.is_change]
 
 
 def _change_basis(figure: Figure, article: Article) -> str | None:

@@ -69,3 +69,11 @@ def test_notebook_plots_officials_when_a_run_has_them(seed_run, python3_kernel, 
     notebook = _execute(out, monkeypatch)
     assert "ایران" in _outputs(notebook)
     assert _images(notebook) == 3
+
+
+def test_notebook_runs_on_an_output_without_claims(seed_run, python3_kernel, monkeypatch, tmp_path):
+    out = shutil.copytree(seed_run, tmp_path / "out")
+    (out / "claims.parquet").unlink()
+    notebook = _execute(out, monkeypatch)
+    assert "no trade claims between" in _outputs(notebook)
+    assert _images(notebook) == 2

@@ -18,7 +18,7 @@ app = typer.Typer(
         "Reads a folder of .txt articles (searched recursively) or a JSONL, CSV or Parquet file with doc_id and "
         "text columns; writes Parquet tables and facts.csv (for review) into --out. "
         "Stages, each reading and writing Parquet in --out: ingest → normalize → sentences → "
-        "match → link → factsheet. `facts run INPUT --out DIR` runs them all. Then `facts show DOC_ID` looks at "
+        "match → link → factsheet → statements. `facts run INPUT --out DIR` runs them all. Then `facts show DOC_ID` looks at "
         "one article, `facts review import facts.csv` turns a reviewer's verdicts into gold JSONL, and "
         "`facts evaluate` scores a run against gold. See README (Running on real archives), "
         "README (Review) and README (Evaluate).\n\n"
@@ -217,6 +217,24 @@ def factsheet(out: Path = OUT) -> None:
 
 
 @app.command()
+def statements(out: Path = OUT) -> None:
+    """Stage 7: reads --out/facts.parquet, sentences and documents → writes --out/statements.parquet and --out/claims.parquet.
+
+    What each figure measures, between whom, actual or target (rules/statements.yaml), and the
+    same statement across the articles of the run (claims).
+    Example: facts statements --out data/out
+    """
+    from pipeline.schemas import write_table
+    from pipeline.statements import build_claims, build_statements
+
+    rules = _rules()
+    table = build_statements(_read("facts", out), _read("sentences", out), _read("documents", out), rules)
+    write_table("statements", table, out)
+    claims = build_claims(table, rules)
+    typer.echo(f"wrote {write_table('claims', claims, out)} and {out}/statements.parquet ({len(table)} statements, {len(claims)} claims)")
+
+
+@app.command()
 def evaluate(
     gold: Path = typer.Option(..., "--gold", help="Gold facts, JSON lines; the format is in README (Evaluate)."),
     facts: Path = typer.Option(Path("data/out/facts.parquet"), "--facts", help="A facts.parquet written by `facts run`."),
@@ -249,6 +267,7 @@ def show(
     doc_id: str = typer.Argument(None, help="The document to show (a .txt file's name without .txt); leave out for the whole run."),
     out: Path = OUT,
     html: Path = typer.Option(None, "--html", help="Also write HTML: the article with its facts highlighted (for the whole run: an index page)."),
+    claims: bool = typer.Option(False, "--claims", help="Show the run's claims instead: each statement of a measure between countries, with its period, values and articles."),
 ) -> None:
     """One document's facts as a table in the terminal; --html writes the article with every fact highlighted.
 
@@ -256,9 +275,18 @@ def show(
     a table of every document with its fact counts, and --html writes an index page plus one page per
     document in the folder <FILE stem>_docs beside it. Hover over a highlighted fact to see its value.
 
+    With --claims: the run's claims (--out/claims.parquet), one row per measure, parties,
+    modality and period, with the smallest and largest value and the articles that state it.
+
     Example: facts show 001_dc0e3ef97df6e412 --out data/out --html /tmp/001.html
     """
     from rich.console import Console
+
+    if claims:
+        from pipeline.show import claims_table
+
+        Console().print(claims_table(_read("claims", out)))
+        return
 
     from pipeline.show import (
         document_facts, document_row, facts_table, read_facts, run_summary, run_table, write_document_html, write_run_html,

@@ -109,6 +109,25 @@ def run_table(summary: pd.DataFrame):
     return table
 
 
+def claims_table(claims: pd.DataFrame):
+    """A run's claims as a rich table: what, between whom, when, how much, and who says so."""
+    from rich.table import Table
+
+    table = Table(title=f"{len(claims)} claims")
+    for column in ("measure", "parties", "modality", "period", "values", "agree", "articles"):
+        table.add_column(column, justify="right" if column == "values" else "left")
+    for c in claims.to_dict("records"):
+        direction = f" ({c['from_country']} → {c['to_country']})" if _present(c["from_country"]) or _present(c["to_country"]) else ""
+        period = f"{c['period_start']} … {c['period_end']}" if _present(c["period_start"]) else "undated"
+        low, high = (_format(c[k]) if _present(c[k]) else "?" for k in ("min_value", "max_value"))
+        values = f"{low}{'' if low == high else ' – ' + high} {c['unit'] or ''}{' per year' if c['per_year'] else ''}"
+        table.add_row(
+            c["measure"] + (f" ({c['goods']})" if _present(c["goods"]) else ""), "، ".join(c["parties"]) + direction, c["modality"], period, values,
+            "yes" if c["agree"] else "no", "\n".join(c["doc_ids"]),
+        )
+    return table
+
+
 def _mark_open(fact: dict, first: bool) -> str:
     hover = f"{fact['fact_type']}: {value_text(fact) or 'no value'} · {fact['rule_id']}"
     label = f' data-label="{html.escape(fact["fact_type"])}"' if first else ""

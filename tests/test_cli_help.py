@@ -10,7 +10,7 @@ from pipeline.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
 
-COMMANDS = [["run"], ["ingest"], ["normalize"], ["sentences"], ["match"], ["factsheet"], ["evaluate"], ["show"], ["review", "import"]]
+COMMANDS = [["run"], ["ingest"], ["normalize"], ["sentences"], ["match"], ["factsheet"], ["statements"], ["evaluate"], ["show"], ["review", "import"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)

@@ -52,7 +52,12 @@ def test_notebook_runs_on_the_seed_output(seed_run, python3_kernel, monkeypatch)
     text = _outputs(notebook)
     assert "5 documents" in text
     assert "ایران" in text  # the seed officials, counted by country
-    assert _images(notebook) == 2  # money by year and currency, officials by country
+    assert _images(notebook) == 3  # money by year and currency, officials by country, the seeds' trade series
+    # Iran–Kazakhstan trade in order, each claim with its article; the target apart
+    periods = ["2021-03-21 … 2022-03-20", "2025-01-01 … 2025-09-30", "2025-12-10 … 2025-12-10", "target   undated"]
+    assert [text.index(p) for p in periods] == sorted(text.index(p) for p in periods)
+    assert "265,200,000 USD  (004_9a4f045b5da87826)" in text and "300,000,000 – 400,000,000 USD  (001_dc0e3ef97df6e412)" in text
+    assert "3,000,000,000 USD  (004_9a4f045b5da87826)" in text.split("target")[-1]
 
 
 def test_notebook_plots_officials_when_a_run_has_them(seed_run, python3_kernel, monkeypatch, tmp_path):
@@ -67,6 +72,14 @@ def test_notebook_plots_officials_when_a_run_has_them(seed_run, python3_kernel, 
     write_table("facts", pd.concat([facts, pd.DataFrame([official, official | {"start": 300, "end": 313}, percent])], ignore_index=True), out)
     notebook = _execute(out, monkeypatch)
     assert "ایران" in _outputs(notebook)
+    assert _images(notebook) == 3
+
+
+def test_notebook_runs_on_an_output_without_claims(seed_run, python3_kernel, monkeypatch, tmp_path):
+    out = shutil.copytree(seed_run, tmp_path / "out")
+    (out / "claims.parquet").unlink()
+    notebook = _execute(out, monkeypatch)
+    assert "no trade claims between" in _outputs(notebook)
     assert _images(notebook) == 2
 
 

@@ -263,27 +263,29 @@ def test_ctrl_c_says_how_to_resume(tmp_path, monkeypatch):
     assert "the same command resumes" in result.output
 
 
-def test_a_failing_link_fails_only_its_article(tmp_path, monkeypatch):
+@pytest.mark.parametrize("function,stage", [("link_facts", "link"), ("build_statements", "statements")])
+def test_a_failing_per_article_stage_fails_only_its_article(tmp_path, monkeypatch, function, stage):
     import pipeline.run
 
     (tmp_path / "in").mkdir()
     for name in ("good", "boom"):
         (tmp_path / "in" / f"{name}.txt").write_text("صادرات ۲۳۵ میلیون دلار بود.", encoding="utf-8")
-    real = pipeline.run.link_facts
+    real = getattr(pipeline.run, function)
 
-    def link_or_raise(facts, *args):
+    def stage_or_raise(facts, *args):
         if "boom" in set(facts.doc_id):
             raise KeyError("no sentence")
         return real(facts, *args)
 
-    monkeypatch.setattr(pipeline.run, "link_facts", link_or_raise)
+    monkeypatch.setattr(pipeline.run, function, stage_or_raise)
     summary = run_pipeline(tmp_path / "in", tmp_path / "out")
     assert summary.errors == 1 and summary.not_ok == {"failed": 1}
     errors = pd.read_parquet(tmp_path / "out" / "errors.parquet")
-    assert errors[["doc_id", "stage", "error"]].values.tolist() == [["boom", "link", "KeyError"]]
-    for table in ("facts", "sentences", "normalized"):
+    assert errors[["doc_id", "stage", "error"]].values.tolist() == [["boom", stage, "KeyError"]]
+    for table in ("facts", "sentences", "normalized", "statements"):
         assert set(pd.read_parquet(tmp_path / "out" / f"{table}.parquet").doc_id) == {"good"}, table
     assert len(pd.read_parquet(tmp_path / "out" / "facts_links.parquet")) == 1
+    assert [list(ids) for ids in pd.read_parquet(tmp_path / "out" / "claims.parquet").doc_ids] == [["good"]]
 
 
 def _free_port() -> int:

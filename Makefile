@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 INPUT ?= seeds
 OUT ?= data/out
 
-.PHONY: extract test bench evaluate clean-env
+.PHONY: extract test bench evaluate notebook clean-env
 
 $(STAMP): pyproject.toml uv.lock Makefile
 	test -x $(VENV)/bin/python || $(PY) -m venv $(VENV)
@@ -25,6 +25,10 @@ bench: $(STAMP)
 
 evaluate: $(STAMP)
 	$(VENV)/bin/facts evaluate --gold tests/data/seeds.gold.jsonl --facts $(OUT)/facts.parquet
+
+# runs notebooks/explore.ipynb on the run in $(OUT), no browser needed; the executed copy is $(OUT)/explore.ipynb
+notebook: extract
+	FACTS_OUT=$(abspath $(OUT)) $(VENV)/bin/jupyter execute notebooks/explore.ipynb --output=$(abspath $(OUT))/explore
 
 clean-env:
 	rm -rf $(VENV)

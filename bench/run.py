@@ -96,6 +96,7 @@ def run_stages(corpus: Path, n_articles: int) -> tuple[list[tuple[str, float]], 
     from pipeline.run import extract_tables
     from pipeline.schemas import write_part
     from pipeline.sentences import split_documents
+    from pipeline.statements import build_claims, build_statements
 
     rules = default_rules()
     items = [item for _, item in zip(range(n_articles), iter_inputs(corpus))]
@@ -113,7 +114,9 @@ def run_stages(corpus: Path, n_articles: int) -> tuple[list[tuple[str, float]], 
     typed = timed("match", match_documents, documents, normalized, sentences, rules)
     every_fact = combine_facts(typed)
     links = timed("link", link_facts, every_fact, sentences, documents, rules)
-    timed("factsheet", build_factsheet, every_fact, links)
+    facts = timed("factsheet", build_factsheet, every_fact, links)
+    statements = timed("statements", build_statements, facts, sentences, documents, rules)
+    timed("claims", build_claims, statements, rules)
     tables = extract_tables(documents, rules)
     with tempfile.TemporaryDirectory(prefix="facts-bench-") as out:
         timed("write (every table, Parquet)", lambda: [write_part(n, t, Path(out), "bench") for n, t in tables.items()])

@@ -15,11 +15,13 @@ from pipeline.run import CSV_MAX_ROWS, DEFAULT_BATCH_SIZE
 app = typer.Typer(
     help=(
         "Extract money figures, document counts, dates and named officials from Persian news.\n\n"
-        "Reads a folder of .txt articles; writes Parquet tables and facts.csv (for review) into --out. "
+        "Reads a folder of .txt articles (searched recursively) or a JSONL, CSV or Parquet file with doc_id and "
+        "text columns; writes Parquet tables and facts.csv (for review) into --out. "
         "Stages, each reading and writing Parquet in --out: ingest → normalize → sentences → "
-        "match → link → factsheet. `facts run INPUT --out DIR` runs them all. Then `facts show DOC_ID` looks at "
+        "match → link → factsheet → statements. `facts run INPUT --out DIR` runs them all. Then `facts show DOC_ID` looks at "
         "one article, `facts review import facts.csv` turns a reviewer's verdicts into gold JSONL, and "
-        "`facts evaluate` scores a run against gold.\n\n"
+        "`facts evaluate` scores a run against gold. See README (Running on real archives), "
+        "README (Review) and README (Evaluate).\n\n"
         "Example: facts run seeds --out data/out && facts evaluate --gold tests/data/seeds.gold.jsonl "
         "--facts data/out/facts.parquet"
     ),
@@ -28,12 +30,19 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-OUT = typer.Option(Path("data/out"), "--out", help="Folder of the pipeline's tables.")
-
-
 def _fail(message: str) -> None:
     typer.secho(f"error: {message}", fg="red", err=True)
     raise typer.Exit(2)
+
+
+def _out_folder(out: Path) -> Path:
+    """--out is a folder (created if missing); a file there is a mistake, said in one line."""
+    if out.exists() and not out.is_dir():
+        _fail(f"--out {out} is a file, not a folder")
+    return out
+
+
+OUT = typer.Option(Path("data/out"), "--out", help="Folder of the pipeline's tables.", callback=_out_folder)
 
 
 def _rules(rules_dir: Path = RULES_DIR):
@@ -56,7 +65,10 @@ def run(
     max_mb: float = typer.Option(DEFAULT_MAX_BYTES / 1e6, "--max-mb", help="Inputs larger than this are recorded as too_large."),
     scheduler: str = typer.Option(None, "--scheduler", help="Run the batches on a Dask cluster, e.g. tcp://HOST:8786 (needs the dask extra)."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 if any input is not ok (empty, undecodable, ...), not only on stage errors."),
-    rules_dir: Path = typer.Option(RULES_DIR, "--rules", help="The rules folder.", show_default=False),
+    rules_dir: Path = typer.Option(
+        RULES_DIR, "--rules", show_default="the project's rules/",
+        help="The rules folder: lexicons, patterns and their examples; see README (Rules are data).",
+    ),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar (on a terminal)."),
 ) -> None:
     """Run every stage on INPUT and write all tables plus facts.csv into --out.
@@ -205,11 +217,29 @@ def factsheet(out: Path = OUT) -> None:
 
 
 @app.command()
+def statements(out: Path = OUT) -> None:
+    """Stage 7: reads --out/facts.parquet, sentences and documents → writes --out/statements.parquet and --out/claims.parquet.
+
+    What each figure measures, between whom, actual or target (rules/statements.yaml), and the
+    same statement across the articles of the run (claims).
+    Example: facts statements --out data/out
+    """
+    from pipeline.schemas import write_table
+    from pipeline.statements import build_claims, build_statements
+
+    rules = _rules()
+    table = build_statements(_read("facts", out), _read("sentences", out), _read("documents", out), rules)
+    write_table("statements", table, out)
+    claims = build_claims(table, rules)
+    typer.echo(f"wrote {write_table('claims', claims, out)} and {out}/statements.parquet ({len(table)} statements, {len(claims)} claims)")
+
+
+@app.command()
 def evaluate(
-    gold: Path = typer.Option(..., "--gold", help="Gold facts, JSON lines (format: shared/gold/README.md)."),
+    gold: Path = typer.Option(..., "--gold", help="Gold facts, JSON lines; the format is in README (Evaluate)."),
     facts: Path = typer.Option(Path("data/out/facts.parquet"), "--facts", help="A facts.parquet written by `facts run`."),
     json_out: Path = typer.Option(None, "--json", help="Where to write the scores as JSON (default: next to --facts)."),
-    only_gold_docs: bool = typer.Option(False, "--only-gold-docs", help="Score only documents named in the gold file."),
+    only_gold_docs: bool = typer.Option(False, "--only-gold-docs", help="Score only documents named in the gold file, such as a review's (there, what the run finds in rows left without a verdict counts as false positives: README (Review))."),
 ) -> None:
     """Precision, recall, F1 and value accuracy per fact type against a gold JSONL.
 
@@ -224,7 +254,7 @@ def evaluate(
 
     for path in (gold, facts):
         if not path.exists():
-            _fail(f"{path} not found" + (" (run `facts run INPUT --out DIR` first)" if path == facts else ""))
+            _fail(f"{path} does not exist" + (" (run `facts run INPUT --out DIR` first)" if path == facts else ""))
     result = score(load_gold(gold), pd.read_parquet(facts), only_gold_docs=only_gold_docs)
     typer.echo(format_report(result))
     json_out = json_out or facts.with_name("evaluation.json")
@@ -237,6 +267,7 @@ def show(
     doc_id: str = typer.Argument(None, help="The document to show (a .txt file's name without .txt); leave out for the whole run."),
     out: Path = OUT,
     html: Path = typer.Option(None, "--html", help="Also write HTML: the article with its facts highlighted (for the whole run: an index page)."),
+    claims: bool = typer.Option(False, "--claims", help="Show the run's claims instead: each statement of a measure between countries, with its period, values and articles."),
 ) -> None:
     """One document's facts as a table in the terminal; --html writes the article with every fact highlighted.
 
@@ -244,9 +275,18 @@ def show(
     a table of every document with its fact counts, and --html writes an index page plus one page per
     document in the folder <FILE stem>_docs beside it. Hover over a highlighted fact to see its value.
 
+    With --claims: the run's claims (--out/claims.parquet), one row per measure, parties,
+    modality and period, with the smallest and largest value and the articles that state it.
+
     Example: facts show 001_dc0e3ef97df6e412 --out data/out --html /tmp/001.html
     """
     from rich.console import Console
+
+    if claims:
+        from pipeline.show import claims_table
+
+        Console().print(claims_table(_read("claims", out)))
+        return
 
     from pipeline.show import (
         document_facts, document_row, facts_table, read_facts, run_summary, run_table, write_document_html, write_run_html,
@@ -289,14 +329,14 @@ def review_import(
     Reads CSV (and facts.parquet + documents.parquet of the run beside it); writes --gold. Rows marked
     ok, fixed (or with edited values), ignore, or added by the reviewer become gold facts; rows marked
     wrong are recorded as rejected, and `facts evaluate` lists them when a run still predicts them.
-    The format is described in the README (Review).
+    The format is described in README (Review).
 
     Example: facts review import data/out/facts.csv --gold data/gold/review.jsonl && facts evaluate --gold data/gold/review.jsonl --facts data/out/facts.parquet --only-gold-docs
     """
     from pipeline.review import ReviewError, import_review
 
     if not csv.exists():
-        _fail(f"{csv} not found (write one with `facts run INPUT --out DIR`)")
+        _fail(f"{csv} does not exist (write one with `facts run INPUT --out DIR`)")
     try:
         summary = import_review(csv, gold, run_dir, replace)
     except ReviewError as exc:

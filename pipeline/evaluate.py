@@ -1,8 +1,8 @@
-"""evaluate: score a facts table against gold JSONL (the format of ``shared/gold/README.md``).
+"""evaluate: score a facts table against gold JSONL (the format is in the README, section Evaluate).
 
 Span types match one-to-one on overlapping raw spans within a document; a match is *strict*
 when the value is right too. Officials are scored per document and person (mentions folded),
-by name or alias. Gold marked ``ignore`` neither rewards nor penalizes; ``novalue`` gold counts
+by name or alias; their value is the title and the country. Gold marked ``ignore`` neither rewards nor penalizes; ``novalue`` gold counts
 a span match as strict. Value accuracy is strict matches / span matches.
 
 Lines with ``"verdict": "wrong"`` (written by ``facts review import``) are facts a reviewer
@@ -166,6 +166,15 @@ def _title_key(title: Any) -> str:
     return re.sub(r"\s+", "", name_key(title))
 
 
+def _office_is_right(gold: dict, person: dict) -> bool:
+    """An official's value: a title predicted for the person contains the gold title or is
+    contained in it, and the person's country is the gold one (when the gold names one)."""
+    gold_title = _title_key(gold.get("title"))
+    titles = [key for key in map(_title_key, person["titles"]) if key]
+    title_right = any(gold_title in key or key in gold_title for key in titles)
+    return title_right and (not gold.get("country") or name_key(gold["country"]) in person["countries"])
+
+
 def score_officials(gold: list[dict], pred: list[dict], score: Score) -> list[dict]:
     people: dict[str, dict] = {}
     for g in gold:
@@ -174,9 +183,12 @@ def score_officials(gold: list[dict], pred: list[dict], score: Score) -> list[di
         person["ignore"] = person.get("ignore", False) and g.get("ignore", False)
     predicted: dict[str, dict] = {}
     for p in pred:
-        person = predicted.setdefault(name_key(p.get("name") or p["text"]), {"name": p.get("name") or p["text"], "titles": set(), "facts": []})
+        person = predicted.setdefault(name_key(p.get("name") or p["text"]),
+                                      {"name": p.get("name") or p["text"], "titles": set(), "countries": set(), "facts": []})
         if isinstance(p.get("title"), str):
             person["titles"].add(p["title"])
+        if isinstance(p.get("country"), str):
+            person["countries"].add(name_key(p["country"]))
         person["facts"].append(p)
     counted = [g for g in people.values() if not g.get("ignore")]
     ignored = [g for g in people.values() if g.get("ignore")]
@@ -186,8 +198,7 @@ def score_officials(gold: list[dict], pred: list[dict], score: Score) -> list[di
         options = [p for p in free if _person_matches(p["name"], g)]
         if not options:
             continue
-        gold_title = _title_key(g.get("title"))
-        strict = [p for p in options if any(gold_title in _title_key(t) or _title_key(t) in gold_title for t in p["titles"] if _title_key(t))]
+        strict = [p for p in options if _office_is_right(g, p)]
         best = (strict or options)[0]
         free.remove(best)
         score.matched += 1

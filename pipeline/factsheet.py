@@ -2,18 +2,31 @@
 
 The CSV is for a reviewer in a spreadsheet: UTF-8 with BOM (so Persian shows), one row per fact
 with the sentence around it, the article's dateline and agency, and an empty ``verdict`` column.
+The reviewer's columns come first (verdict, type, text, values, sentence). Article text comes from
+the web, so a text cell a spreadsheet would run as a formula is written behind a ``'``, which
+``facts review import`` takes off again (:func:`unquote_formula`).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from pipeline.cache import replace_atomically
-from pipeline.schemas import FACT_TYPES, SCHEMAS
+from pipeline.schemas import FACT_TYPES, SCHEMAS, VALUE_FIELDS
 
-CSV_CONTEXT_COLUMNS = ["sentence", "dateline", "agency", "verdict"]
+_VALUE_COLUMNS = list(dict.fromkeys(f.name for fields in VALUE_FIELDS.values() for f in fields))
+_FIRST_COLUMNS = ["verdict", "fact_type", "text", *_VALUE_COLUMNS, "sentence"]
+# facts.csv's columns: what a reviewer reads and edits first, then where the fact is and its links
+CSV_COLUMNS = _FIRST_COLUMNS + [c for c in SCHEMAS["facts"].names + ["dateline", "agency"] if c not in _FIRST_COLUMNS]
+_INTEGER_COLUMNS = [f.name for f in SCHEMAS["facts"] if pa.types.is_integer(f.type)]
+# the cells that may hold text from the article (a number column never does: -2.8 stays a number)
+CSV_TEXT_COLUMNS = [f.name for f in SCHEMAS["facts"] if pa.types.is_string(f.type)] + ["sentence", "dateline", "agency", "verdict"]
+# a cell starting with one of these (after any quotes this defence added) runs as a formula in a spreadsheet
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
 
 
 def combine_facts(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -32,7 +45,8 @@ def build_factsheet(facts: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
 
 
 def review_frame(facts: pd.DataFrame, documents: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
-    """facts with the context a reviewer needs and an empty verdict column."""
+    """facts with the context a reviewer needs and an empty verdict column, as the CSV's cells:
+    in :data:`CSV_COLUMNS` order, whole numbers as integers (``14``, not ``14.0``), formulas quoted."""
     sentence_text = dict(zip(zip(sentences.doc_id, sentences.sentence_id), sentences.text))
     review = facts.copy()
     review["sentence"] = [sentence_text.get(k) for k in zip(facts.doc_id, facts.sentence_id)]
@@ -40,7 +54,21 @@ def review_frame(facts: pd.DataFrame, documents: pd.DataFrame, sentences: pd.Dat
     review["dateline"] = facts.doc_id.map(header["dateline_date"].astype("string"))
     review["agency"] = facts.doc_id.map(header["agency"])
     review["verdict"] = ""
+    review = review.reindex(columns=CSV_COLUMNS)
+    review[_INTEGER_COLUMNS] = review[_INTEGER_COLUMNS].astype("Int64")
+    review[CSV_TEXT_COLUMNS] = review[CSV_TEXT_COLUMNS].map(quote_formula)
     return review
+
+
+def quote_formula(cell):
+    """A text cell a spreadsheet would run as a formula (``=HYPERLINK(…)``, ``+``, ``-``, ``@``,
+    a tab or CR first), behind a ``'``; any other cell as it is."""
+    return "'" + cell if isinstance(cell, str) and _FORMULA.match(cell) else cell
+
+
+def unquote_formula(cell):
+    """What :func:`quote_formula` wrote, as it was (a cell a spreadsheet saved without the ``'`` too)."""
+    return cell[1:] if isinstance(cell, str) and cell.startswith("'") and _FORMULA.match(cell) else cell
 
 
 def write_review_csv(review: pd.DataFrame, path: Path) -> Path:

@@ -61,6 +61,12 @@ class InputError(ValueError):
     """An input that cannot be read at all (missing, or a table without doc_id/text columns)."""
 
 
+def check_input(input_path: Path) -> None:
+    """A run whose input is not there stops before it writes anything."""
+    if not Path(input_path).exists():
+        raise InputError(f"input {input_path} does not exist")
+
+
 @dataclass(frozen=True)
 class InputItem:
     """One article to ingest: a ``.txt`` file to read, or a record of a table file."""
@@ -103,13 +109,15 @@ def _iter_raw_inputs(input_path: Path) -> Iterator[InputItem]:
     elif input_path.is_file():
         yield InputItem(input_path.stem, str(input_path), path=input_path)
     else:
+        check_input(input_path)
         raise InputError(f"input {input_path} is neither a folder of .txt files nor a file")
 
 
 def _iter_table_records(path: Path) -> Iterator[InputItem]:
     """Records of a JSONL / CSV / Parquet file, read in chunks (the file may not fit in memory)."""
     if not path.is_file():
-        raise InputError(f"input {path} not found")
+        check_input(path)
+        raise InputError(f"input {path} is not a file")
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".ndjson"):
         chunks = _jsonl_chunks(path)
@@ -246,8 +254,7 @@ def _looks_like_text(text: str, *, persian: bool) -> bool:
 def read_header(raw: str, rules: RuleSet | None = None) -> dict[str, Any]:
     """Dateline, news code and agency from the start of an article, with the dateline's raw span."""
     rules = rules or default_rules()
-    head = raw[:HEADER_CHARS]
-    text, offsets = normalize_document(head)
+    text, offsets = normalize_document(raw, head=HEADER_CHARS)
     ctx = MatchContext(rules=rules, text=text)
     found: dict[str, Any] = {}
     for rule in rules.for_type("header"):

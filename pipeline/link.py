@@ -10,6 +10,7 @@ rule that decided lands in ``when_rule_id`` / ``who_rule_id`` so a reviewer can 
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -17,7 +18,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from pipeline.normalize import OffsetMap, normalize_text
+from pipeline.normalize import LINE_BREAK, OffsetMap, mask_markup, normalize_text, wrapped_breaks
 from pipeline.rules import Rule, RuleSet, default_rules, form_parts
 
 FIGURE_TYPES = ("money", "doc_count", "percent", "quantity")
@@ -220,14 +221,20 @@ def paragraph_speaker(figure, sentence, doc, rule):
 
 def _sentences(raw: str, rows: list, facts: list[dict], speech: Rule) -> list[Sentence]:
     sentences = []
-    whole, whole_offsets = normalize_text(raw)
+    wrapped = wrapped_breaks(mask_markup(raw))  # as normalize reads them: a wrap is a space
+    wrap_ends = [end for _, end in wrapped]
+    whole, whole_offsets = normalize_text(raw, wrapped)
+    line_starts = [m.end() for m in LINE_BREAK.finditer(raw)]
     for row in rows:
         dropped = whole_offsets.dropped_before(row.start, row.end)
         if dropped is None:
-            norm, offsets = normalize_text(raw[row.start : row.end])
+            inside = [(start - row.start, end - row.start) for start, end in wrapped if row.start <= start and end <= row.end]
+            norm, offsets = normalize_text(raw[row.start : row.end], inside)
         else:  # folding dropped nothing inside: the sentence's folded text is a slice of the article's
             norm, offsets = whole[row.start - dropped : row.end - dropped], OffsetMap()
-        sentence = Sentence(int(row.sentence_id), int(row.start), int(row.end), raw.count("\n", 0, row.start), norm, offsets)
+        # a paragraph ends at any line end (CRLF, CR, LF) but a wrap
+        paragraph = bisect.bisect_right(line_starts, row.start) - bisect.bisect_right(wrap_ends, row.start)
+        sentence = Sentence(int(row.sentence_id), int(row.start), int(row.end), paragraph, norm, offsets)
         cue = speech.pattern.search(norm)
         if cue:
             sentence.speech_cue = (sentence.raw_pos(cue.start()), sentence.raw_pos(cue.end(), is_end=True))

@@ -2,13 +2,18 @@
 
 hazm's full ``Normalizer`` rewrites spacing and changes string length (``۳۱۰.۸`` becomes
 ``۳۱۰ ٫ ۸``), so only its character tables are used here, applied as a 1:1 fold with
-``str.translate``. Characters that are dropped (diacritics, LRM/RLM, tatweel) are the only
-length change, and an :class:`OffsetMap` records where they were.
+``str.translate``. Characters that are dropped (diacritics, LRM/RLM, tatweel, the CR of a CRLF
+line end) are the only length change, and an :class:`OffsetMap` records where they were. Line
+ends become ``\n`` (CRLF by dropping its CR, a lone CR by folding it), so the rules and the line
+and sentence splitting see one kind of line break whatever the file used. In a hard-wrapped
+archive the line breaks inside paragraphs become spaces (:func:`wrapped_breaks`), so rules and
+sentences cross them while offsets still lead to the raw line breaks.
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -64,6 +69,8 @@ def fold_table() -> dict[int, str | None]:
 
 
 DROPPED = np.uint32(0xFFFFFFFF)  # not a code point: marks a character that folding drops
+CR, LF = ord("\r"), ord("\n")
+LINE_BREAK = re.compile(r"\r\n?|\n")  # a line end in raw text: CRLF, CR or LF
 
 
 @lru_cache(maxsize=1)
@@ -113,13 +120,90 @@ class OffsetMap:
         return self.shift_by[k - 1] if k else 0
 
 
-def normalize_text(raw: str) -> tuple[str, OffsetMap]:
-    """Fold ``raw`` for matching; returns the folded text and its map back to ``raw``.
+@dataclass(frozen=True)
+class WrapSettings:
+    """When a text is hard-wrapped and which of its line breaks are wraps: the ``wrapped_lines``
+    of ``rules/normalize.yaml``, where each setting is explained."""
+
+    min_width: int
+    max_width: int
+    width_quantile: float
+    width_tolerance: float
+    min_full_lines: int
+    min_full_share: float
+    max_ended_share: float
+    sentence_end: str
+    starts_paragraph: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def wrap_settings() -> WrapSettings:
+    settings = load_yaml(RULES_DIR / "normalize.yaml")["wrapped_lines"]
+    return WrapSettings(**settings | {"starts_paragraph": re.compile(settings["starts_paragraph"])})
+
+
+# what may follow the end of a sentence on its line: closing quotes and brackets (``است.»``),
+# direction marks
+AFTER_SENTENCE_END = "»)]\"'”’\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def wrapped_breaks(text: str) -> list[tuple[int, int]]:
+    """The wraps of a hard-wrapped text: the ``[start, end)`` of each, the white space that ends
+    the line, its line break included (none when ``text`` is not hard-wrapped).
+
+    Archives often store an article with a line break every 60-140 characters, mid-sentence,
+    where today's rules stop. One pass over the line lengths tells such a text (most lines run
+    close to one width and do not end a sentence, see ``rules/normalize.yaml``) and its wraps
+    from the line breaks that end a heading, a dateline or a paragraph.
+    """
+    if "\n" not in text:
+        return []
+    settings = wrap_settings()
+    lines = text.split("\n")
+    content = [line.rstrip() for line in lines]
+    lengths = sorted(len(line) for line in content if line)
+    if len(lengths) < settings.min_full_lines:
+        return []
+    width = lengths[int(settings.width_quantile * (len(lengths) - 1))]
+    if not settings.min_width <= width <= settings.max_width:
+        return []
+    shortest, longest = width * (1 - settings.width_tolerance), width * (1 + settings.width_tolerance)
+    full = [i for i, line in enumerate(content) if shortest <= len(line) <= longest]
+    if len(full) < max(settings.min_full_lines, settings.min_full_share * len(lengths)):
+        return []
+    lines.append("")  # the last line is followed by nothing
+    ended = {i for i in full if _ends_sentence(content[i], lines[i + 1], settings)}
+    if len(ended) > settings.max_ended_share * len(full):
+        return []
+    line_starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+    return [
+        (line_starts[i] + len(content[i]), line_starts[i + 1])
+        for i in full
+        if i not in ended and lines[i + 1][:1].strip() and not settings.starts_paragraph.match(lines[i + 1])
+    ]
+
+
+def _ends_sentence(line: str, next_line: str, settings: WrapSettings) -> bool:
+    """Whether ``line`` ends a sentence; a dot between digits does not (``۶ .⏎۵ درصد``)."""
+    line = line.rstrip(AFTER_SENTENCE_END)
+    if line[-1:] == "." and line[:-1].rstrip()[-1:].isdigit() and next_line[:1].isdigit():
+        return False
+    return line[-1:] != "" and line[-1:] in settings.sentence_end
+
+
+def normalize_text(raw: str, wrapped: list[tuple[int, int]] = ()) -> tuple[str, OffsetMap]:
+    """Fold ``raw`` for matching; returns the folded text and its map back to ``raw``. Each
+    ``wrapped`` span (:func:`wrapped_breaks`) becomes one space: its line break is read as a
+    space, the white space before it is dropped.
 
     Vectorized (numpy over the code points): folding costs little next to matching.
     """
     codes = np.frombuffer(raw.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     folded = _fold_lookup()[codes]
+    _fold_line_ends(codes, folded)
+    for start, end in wrapped:
+        folded[start : end - 1] = DROPPED
+        folded[end - 1] = ord(" ")
     dropped = folded == DROPPED
     if not dropped.any():
         return folded.tobytes().decode("utf-32-le", "surrogatepass"), OffsetMap()
@@ -129,6 +213,15 @@ def normalize_text(raw: str) -> tuple[str, OffsetMap]:
     run_ends = np.flatnonzero(dropped & ~np.append(dropped[1:], False)) + 1
     shift_by = np.cumsum(dropped)[run_ends - 1]
     return text, OffsetMap(tuple((run_ends - shift_by).tolist()), tuple(shift_by.tolist()))
+
+
+def _fold_line_ends(codes: np.ndarray, folded: np.ndarray) -> None:
+    """CRLF → LF by dropping the CR, a lone CR → LF (in place): one line break, same raw offsets."""
+    cr = codes == CR
+    if cr.any():
+        before_lf = cr & np.append(codes[1:] == LF, False)
+        folded[before_lf] = DROPPED
+        folded[cr & ~before_lf] = LF
 
 
 MARKUP = re.compile(
@@ -153,15 +246,20 @@ def mask_markup(raw: str) -> str:
         return raw
 
     def blank(m: re.Match) -> str:
-        spaces = re.sub(r"[^\n]", " ", m.group())
+        spaces = re.sub(r"[^\r\n]", " ", m.group())  # line ends stay, whichever kind
         return "\n" + spaces[1:] if (m.group(2) or "").lower() in BLOCK_TAGS else spaces
 
     return MARKUP.sub(blank, raw)
 
 
-def normalize_document(raw: str) -> tuple[str, OffsetMap]:
-    """An article's text for matching: markup blanked, then folded (see :func:`normalize_text`)."""
-    return normalize_text(mask_markup(raw))
+def normalize_document(raw: str, head: int | None = None) -> tuple[str, OffsetMap]:
+    """An article's text for matching, or its first ``head`` characters: markup blanked, the
+    wraps of a hard-wrapped text read as spaces, then folded (see :func:`normalize_text`)."""
+    masked = mask_markup(raw)
+    wrapped = wrapped_breaks(masked)
+    if head is not None:  # the article as a whole tells whether it is wrapped
+        masked, wrapped = masked[:head], [(start, end) for start, end in wrapped if end <= head]
+    return normalize_text(masked, wrapped)
 
 
 @lru_cache(maxsize=1 << 16)  # producers look up the same few words in lexicons again and again

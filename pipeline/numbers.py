@@ -35,6 +35,10 @@ WORD_END = r"(?![^\W\d_])"
 ORDINAL_DIGIT_SUFFIX = f"[\\s{ZWNJ}-]?(?:امین|ام|مین)"  # "۲۱ام", "۲۱-امین"
 
 
+# the lexicons the number reader is made of: a rules folder without them cannot read a number
+NUMBER_LEXICONS = ("number_word", "scale", "number_ordinal")
+
+
 def _alternatives(lexicon: Lexicon, keep=lambda value: True) -> str:
     from pipeline.rules import forms_regex
 

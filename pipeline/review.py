@@ -1,7 +1,7 @@
 """review: a reviewer's ``facts.csv`` → gold JSONL that ``facts evaluate`` reads.
 
 A reviewer fills the ``verdict`` column of ``facts.csv`` and may add the facts the pipeline
-missed as new rows. Each reviewed row becomes one line in the gold format (``shared/gold/README.md``)
+missed as new rows. Each reviewed row becomes one line in the gold format (README, section Evaluate)
 plus a ``verdict`` field that says what the reviewer did:
 
 - ``ok``: the fact is right as it stands → a gold fact;
@@ -29,6 +29,7 @@ import pandas as pd
 import pyarrow as pa
 
 from pipeline.cache import replace_atomically
+from pipeline.factsheet import CSV_TEXT_COLUMNS, unquote_formula
 from pipeline.schemas import FACT_TYPES, VALUE_FIELDS, table_path
 
 VERDICTS = ("ok", "fixed", "wrong", "ignore", "missed")
@@ -258,7 +259,7 @@ def merge_gold(existing: list[dict], incoming: list[dict], replace: bool, summar
         elif replace:
             summary.replaced += 1
         else:
-            conflicts.append(f"{key[0]} {key[1]} {key[2]}-{key[3]} {line['text']!r}: gold has {_comparable(old)}, review says {_comparable(line)}")
+            conflicts.append(f"{key[0]} {key[1]} {key[2]}-{key[3]} {line['text']!r}: gold has {_asserted(old)}, review says {_asserted(line)}")
             continue
         merged[key] = line
     if conflicts:
@@ -269,9 +270,14 @@ def merge_gold(existing: list[dict], incoming: list[dict], replace: bool, summar
     return sorted(merged.values(), key=lambda line: (line["doc"], int(line["start"]), int(line["end"]), line["type"]))
 
 
+def _asserted(line: dict) -> dict:
+    """What a gold line asserts (its provenance fields left out); a line without a verdict is ``ok``."""
+    return {k: v for k, v in line.items() if k not in ("rule_id", "aliases")} | {"verdict": line.get("verdict", "ok")}
+
+
 def _comparable(line: dict) -> dict:
-    """What a gold line asserts (its provenance fields left out)."""
-    return {k: v for k, v in line.items() if k not in ("rule_id", "aliases")} | {"verdict": line.get("verdict", "ok") in GOLD_VERDICTS}
+    """What decides whether two lines agree: ok, fixed, missed and ignore all say the fact is gold."""
+    return _asserted(line) | {"verdict": line.get("verdict", "ok") in GOLD_VERDICTS}
 
 
 def read_review_csv(path: Path) -> pd.DataFrame:
@@ -287,6 +293,8 @@ def read_review_csv(path: Path) -> pd.DataFrame:
     missing = {"doc_id", "fact_type", "text", "verdict"} - set(review.columns)
     if missing:
         raise ReviewError(f"{path}: not a facts.csv (missing columns {', '.join(sorted(missing))})")
+    text_columns = [c for c in CSV_TEXT_COLUMNS if c in review.columns]
+    review[text_columns] = review[text_columns].map(unquote_formula)
     return review
 
 

@@ -39,6 +39,7 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 RULE_KEYS = {"id", "pattern", "producer", "examples", "negatives", "note", "options", "starts_near"}
 FILE_KEYS = {"fact_type", "description", "rules", "trigger"}
+CUE_OPTIONAL_TYPES = ("link", "statement")  # rule files whose rules name a strategy, not a fact's pattern
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 ZWNJ = "\u200c"
 
@@ -293,9 +294,16 @@ def _compile(pattern: str, fragments: dict[str, str], where: str, cache: RuleCac
 
 def load_rules(rules_dir: Path = RULES_DIR) -> RuleSet:
     """Load and check every lexicon, macro and rule file under ``rules_dir``."""
-    from pipeline.numbers import number_macros
+    from pipeline.numbers import NUMBER_LEXICONS, number_macros
 
+    if not rules_dir.is_dir():
+        raise RuleError(f"the rules folder {rules_dir} does not exist")
+    if not any(rules_dir.glob("*.yaml")):
+        raise RuleError(f"{rules_dir} holds no rule files (TYPE.yaml): give a folder like the project's rules/")
     lexicons = {p.stem: load_lexicon(p) for p in sorted((rules_dir / "lexicons").glob("*.yaml"))}
+    missing = [f"lexicons/{name}.yaml" for name in NUMBER_LEXICONS if name not in lexicons]
+    if missing:
+        raise RuleError(f"{rules_dir}: no {', '.join(missing)} (the number reader is made of them)")
     fragments = {name: lex.regex for name, lex in lexicons.items()}
     fragments.update(number_macros(lexicons))
     cache = RuleCache(prefilter.READER_VERSION)
@@ -332,8 +340,9 @@ def load_rules(rules_dir: Path = RULES_DIR) -> RuleSet:
             unknown = set(raw_rule) - RULE_KEYS
             if unknown:
                 raise RuleError(f"{where}: unknown key(s) {sorted(unknown)}; allowed: {sorted(RULE_KEYS)}")
-            # link rules (rules/link.yaml) name a strategy and may need no cue to look for
-            required = ("producer",) if data["fact_type"] == "link" else ("pattern", "producer")
+            # link and statement rules (rules/link.yaml, rules/statements.yaml) name a strategy
+            # and may need no cue to look for
+            required = ("producer",) if data["fact_type"] in CUE_OPTIONAL_TYPES else ("pattern", "producer")
             for key in required:
                 if not isinstance(raw_rule.get(key), str):
                     raise RuleError(f"{where}: '{key}' is missing or not a string")

@@ -28,25 +28,30 @@ from typing import Any, Callable, Iterable, Iterator
 import pandas as pd
 
 from pipeline.cache import replace_atomically
-from pipeline.factsheet import CSV_CONTEXT_COLUMNS, build_factsheet, combine_facts, review_frame
-from pipeline.ingest import DEFAULT_MAX_BYTES, InputItem, document_from_text, documents_frame, ingest_item, iter_inputs
+from pipeline.factsheet import CSV_COLUMNS, build_factsheet, combine_facts, review_frame
+from pipeline.ingest import DEFAULT_MAX_BYTES, InputItem, check_input, document_from_text, documents_frame, ingest_item, iter_inputs
 from pipeline.link import link_facts
 from pipeline.match import facts_by_type, match_document
 from pipeline.normalize import normalize_document
 from pipeline.rules import RULES_DIR, RuleSet, default_rules, load_rules
-from pipeline.schemas import MATCHED_TYPES, SCHEMAS, empty_frame, merge_parts, part_path, part_paths, remove_table, write_part
+from pipeline.schemas import (
+    MATCHED_TYPES, SCHEMAS, empty_frame, merge_parts, part_path, part_paths, read_table, remove_table, write_part, write_table,
+)
 from pipeline.sentences import sentence_rows
+from pipeline.statements import build_claims, build_statements
 
 DEFAULT_BATCH_SIZE = 200  # articles; small enough that 2 workers share even a few thousand evenly
 SINGLE_FILE_MAX_DOCS = 2_000  # larger runs keep their big tables (text) as datasets only
 CSV_MAX_ROWS = 1_000_000  # a spreadsheet opens at most 1,048,576 rows
+SCHEDULER_TIMEOUT = "5s"  # a scheduler that does not answer by then is not there (a typo, a stopped cluster)
 BATCH_TABLES = (
-    "documents", "normalized", "sentences", *(f"facts_{t}" for t in MATCHED_TYPES), "facts_links", "facts", "errors",
+    "documents", "normalized", "sentences", *(f"facts_{t}" for t in MATCHED_TYPES), "facts_links", "facts", "statements", "errors",
 )
+ALWAYS_MERGED = ("facts", "statements")  # single files whatever the run's size (claims are read from statements)
 MANIFESTS = "_batches"
 PART_NAME_CHARS = 20  # of a batch's hash: its parts' file names
 CODE_DIR = Path(__file__).resolve().parent
-CODE_NOT_IN_TABLES = {"cli.py", "evaluate.py", "show.py", "review.py"}  # editing these does not change any table
+CODE_NOT_IN_TABLES = {"cli.py", "evaluate.py", "show.py", "review.py", "spacy_component.py"}  # editing these does not change any table
 
 
 @dataclass
@@ -125,28 +130,34 @@ def extract_tables(documents: pd.DataFrame, rules: RuleSet) -> dict[str, pd.Data
     tables |= {f"facts_{t}": frame for t, frame in facts_by_type(facts).items()}
     every_fact = combine_facts({t: tables[f"facts_{t}"] for t in MATCHED_TYPES})
     readable = documents[documents.status == "ok"]  # unique doc_ids (a duplicate is not ok)
-    links, link_failures = _link_isolating_failures(every_fact, tables["sentences"], readable, rules)
+    links, link_failures = _isolating_failures(link_facts, "facts_links", every_fact, tables["sentences"], readable, rules)
     failures |= {doc_id: ("link", exc) for doc_id, exc in link_failures.items()}
     tables |= {"facts_links": links, "facts": build_factsheet(every_fact, links)}
-    if link_failures:  # drop the rows these articles got before linking failed
-        tables = {name: _without_documents(frame, link_failures) for name, frame in tables.items()}
+    statements, statement_failures = _isolating_failures(build_statements, "statements", tables["facts"], tables["sentences"], readable, rules)
+    failures |= {doc_id: ("statements", exc) for doc_id, exc in statement_failures.items()}
+    tables["statements"] = statements
+    if link_failures or statement_failures:  # drop the rows these articles got before a stage failed
+        tables = {name: _without_documents(frame, link_failures | statement_failures) for name, frame in tables.items()}
     return {"documents": _mark_failed(documents, failures)} | tables | {"errors": _errors_frame(failures)}
 
 
-def _link_isolating_failures(facts: pd.DataFrame, sentences: pd.DataFrame, documents: pd.DataFrame, rules: RuleSet) -> tuple[pd.DataFrame, dict[str, Exception]]:
-    """The links of a batch; if linking raises, each article is linked alone, so only the
-    faulty ones fail (linking works on whole tables, which is faster when nothing fails)."""
+def _isolating_failures(
+    stage: Callable[..., pd.DataFrame], table: str, facts: pd.DataFrame, sentences: pd.DataFrame, documents: pd.DataFrame, rules: RuleSet
+) -> tuple[pd.DataFrame, dict[str, Exception]]:
+    """A per-article stage (link, statements) on a batch; if it raises, each article is run
+    alone, so only the faulty ones fail (the stages work on whole tables, which is faster when
+    nothing fails)."""
     try:
-        return link_facts(facts, sentences, documents, rules), {}
+        return stage(facts, sentences, documents, rules), {}
     except Exception:  # noqa: BLE001 - find the article(s) at fault below
         pass
-    links, failures = [], {}
+    frames, failures = [], {}
     for doc_id, doc_facts in facts.groupby("doc_id"):
         try:
-            links.append(link_facts(doc_facts, sentences[sentences.doc_id == doc_id], documents[documents.doc_id == doc_id], rules))
+            frames.append(stage(doc_facts, sentences[sentences.doc_id == doc_id], documents[documents.doc_id == doc_id], rules))
         except Exception as exc:  # noqa: BLE001 - any fault of one article is recorded, not raised
             failures[doc_id] = exc
-    return (pd.concat(links, ignore_index=True) if links else empty_frame("facts_links")), failures
+    return (pd.concat(frames, ignore_index=True) if frames else empty_frame(table)), failures
 
 
 def _without_documents(frame: pd.DataFrame, doc_ids: Iterable[str]) -> pd.DataFrame:
@@ -325,6 +336,7 @@ def run_pipeline(
     finished batch (a progress bar).
     """
     started = time.perf_counter()
+    check_input(input_path)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     _remove_temporary_files(out_dir)
@@ -358,7 +370,7 @@ def run_pipeline(
     _run_tasks(tasks, finish, workers=workers, scheduler=scheduler)
     parts = [parts_in_order[i] for i in sorted(parts_in_order)]
     store.keep_only(parts)
-    _merge_outputs(out_dir, parts, summary)
+    _merge_outputs(out_dir, parts, summary, rules)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -404,7 +416,10 @@ def _executor(workers: int, scheduler: str | None):
             from distributed import wait as dask_wait
         except ImportError as exc:
             raise RuntimeError("--scheduler needs Dask: install the project's `dask` extra") from exc
-        client = Client(scheduler)
+        try:
+            client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
+        except (OSError, ValueError) as exc:  # refused, unreachable, or not an address
+            raise RuntimeError(f"cannot reach the Dask scheduler {scheduler}: {str(exc).splitlines()[0]}") from None
         slots = max(sum(client.nthreads().values()), 1)
         return client, lambda futures: dask_wait(futures, return_when="FIRST_COMPLETED").done, slots
     import multiprocessing
@@ -418,13 +433,15 @@ def _executor(workers: int, scheduler: str | None):
     return pool, lambda futures: wait(futures, return_when=FIRST_COMPLETED).done, workers
 
 
-def _merge_outputs(out_dir: Path, parts: list[str], summary: RunSummary) -> None:
-    """The single-file tables and the review CSV, merged part by part in input order (bounded memory)."""
+def _merge_outputs(out_dir: Path, parts: list[str], summary: RunSummary, rules: RuleSet) -> None:
+    """The single-file tables and the review CSV, merged part by part in input order (bounded
+    memory), and the claims of the whole run, gathered from its statements."""
     for name in BATCH_TABLES:
-        if name == "facts" or summary.documents <= SINGLE_FILE_MAX_DOCS:
+        if name in ALWAYS_MERGED or summary.documents <= SINGLE_FILE_MAX_DOCS:
             merge_parts(name, out_dir, parts)
         else:
             remove_table(name, out_dir, keep_parts=True)
+    write_table("claims", build_claims(read_table("statements", out_dir), rules), out_dir)
     csv_path = out_dir / "facts.csv"
     summary.csv_written = sum(summary.facts.values()) <= CSV_MAX_ROWS
     if summary.csv_written:
@@ -439,7 +456,7 @@ def _write_review_csv(out_dir: Path, parts: list[str], path: Path) -> None:
 
     def write(tmp: Path) -> None:
         with open(tmp, "wb") as csv_file:
-            csv_file.write(codecs.BOM_UTF8 + (",".join(SCHEMAS["facts"].names + CSV_CONTEXT_COLUMNS) + "\n").encode("utf-8"))
+            csv_file.write(codecs.BOM_UTF8 + (",".join(CSV_COLUMNS) + "\n").encode("utf-8"))
             for part in parts:
                 with open(store.review_path(part), "rb") as rows:
                     shutil.copyfileobj(rows, csv_file)

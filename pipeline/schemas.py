@@ -2,7 +2,8 @@
 
 Table names say their stage: ``documents`` (ingest), ``normalized`` (normalize), ``sentences``,
 ``facts_<type>`` (match, one per fact type), ``facts_links`` (link), ``facts`` (factsheet: the
-columns of the output contract, which the README's Tables section lists) and ``errors``. Every Parquet write goes through :func:`write_table`
+columns of the output contract, which the README's Tables section lists), ``statements`` and
+``claims`` (statements) and ``errors``. Every Parquet write goes through :func:`write_table`
 (one file) or :func:`write_part` (one batch of a dataset folder), which refuse missing or
 unexpected columns and write atomically (temporary file, then rename), so a crash never leaves a
 half-written file that a notebook would read.
@@ -63,6 +64,9 @@ VALUE_FIELDS: dict[str, list[pa.Field]] = {
     "quantity": [pa.field("value", pa.float64()), pa.field("unit", pa.string())],
 }
 
+
+# the value columns a statement keeps from its figure
+STATEMENT_VALUE_COLUMNS = ("amount", "amount_min", "amount_max", "currency", "count", "value", "value_min", "value_max", "unit")
 
 # what the link stage adds to each figure: its time and its person, and the rules that decided
 LINK_FIELDS = [
@@ -133,6 +137,58 @@ SCHEMAS: dict[str, pa.Schema] = {
     f"facts_{NAMED_DOCUMENT}": pa.schema(_SPAN + [pa.field("title", pa.string()), pa.field("kind", pa.string())]),
     "facts_links": pa.schema([pa.field("fact_id", pa.string(), nullable=False)] + LINK_FIELDS),
     "facts": _facts_schema(),
+    # what each figure measures (one row per figure that is not the change of another)
+    "statements": pa.schema(
+        [
+            pa.field("fact_id", pa.string(), nullable=False),
+            pa.field("doc_id", pa.string(), nullable=False),
+            pa.field("fact_type", pa.string(), nullable=False),
+            pa.field("text", pa.string(), nullable=False),
+            *(f for f in _facts_schema() if f.name in STATEMENT_VALUE_COLUMNS),
+            pa.field("measure", pa.string(), nullable=False),
+            pa.field("measure_text", pa.string()),
+            pa.field("measure_start", pa.int64()),
+            pa.field("measure_end", pa.int64()),
+            pa.field("parties", pa.list_(pa.string())),
+            pa.field("from_country", pa.string()),
+            pa.field("to_country", pa.string()),
+            pa.field("goods", pa.string()),
+            pa.field("modality", pa.string(), nullable=False),
+            pa.field("bound", pa.string(), nullable=False),
+            pa.field("change_percent", pa.float64()),
+            pa.field("change_fact_id", pa.string()),
+            pa.field("change_basis", pa.string()),
+            pa.field("period_start", pa.date32()),
+            pa.field("period_end", pa.date32()),
+            pa.field("per_year", pa.bool_(), nullable=False),
+            pa.field("who", pa.string()),
+            pa.field("source", pa.string()),
+            pa.field("rule_id", pa.string(), nullable=False),
+        ]
+    ),
+    # the statements of a whole run gathered: one row per claim
+    "claims": pa.schema(
+        [
+            pa.field("claim_id", pa.string(), nullable=False),
+            pa.field("measure", pa.string(), nullable=False),
+            pa.field("parties", pa.list_(pa.string())),
+            pa.field("from_country", pa.string()),
+            pa.field("to_country", pa.string()),
+            pa.field("goods", pa.string()),
+            pa.field("modality", pa.string(), nullable=False),
+            pa.field("unit", pa.string()),
+            pa.field("per_year", pa.bool_(), nullable=False),
+            pa.field("period_start", pa.date32()),
+            pa.field("period_end", pa.date32()),
+            pa.field("n_docs", pa.int64(), nullable=False),
+            pa.field("n_statements", pa.int64(), nullable=False),
+            pa.field("doc_ids", pa.list_(pa.string())),
+            pa.field("statement_ids", pa.list_(pa.string())),
+            pa.field("min_value", pa.float64()),
+            pa.field("max_value", pa.float64()),
+            pa.field("agree", pa.bool_(), nullable=False),
+        ]
+    ),
     # one row per article and stage that raised; the article's other rows are left out
     "errors": pa.schema(
         [
@@ -245,6 +301,8 @@ TABLE_MEANINGS = {
     **{f"facts_{t}": f"match: the `{t}` facts, one row per fact" for t in FACT_TYPES},
     f"facts_{NAMED_DOCUMENT}": "match: quoted titles of signed documents, one row per title (not in `facts`)",
     "facts_links": "link: one row per figure (money, doc_count, percent, quantity) with its time and its person",
+    "statements": "statements: one row per figure (money, doc_count, percent, quantity) that is not the growth or fall of another figure: what it measures, between whom, actual or target (`rules/statements.yaml`)",
+    "claims": "statements, at the end of a run: the statements of all its articles with the same measure, parties, direction, goods, modality, unit and rate whose periods all overlap, one row per claim (an undated statement is a claim alone)",
     "errors": "run: one row per article and stage that raised (the article is `failed` in `documents`)",
     "facts": "factsheet: every fact of every type in the output contract's columns (null where a column does not apply to the row's type), plus each figure's links",
 }
@@ -279,7 +337,7 @@ COLUMN_MEANINGS = {
     "status": "`ok`, `empty`, `undecodable`, `binary`, `too_large`, `unreadable`, `invalid`, `duplicate` or `failed`; later stages skip an article that is not `ok`",
     "published": "the publication date as a table input gives it (JSONL/CSV/Parquet `published`)",
     "source": "the source as a table input gives it (JSONL/CSV/Parquet `source`)",
-    "stage": "errors: the stage that raised (`normalize`, `sentences`, `match`, `link`)",
+    "stage": "errors: the stage that raised (`normalize`, `sentences`, `match`, `link`, `statements`)",
     "error": "errors: the exception's type",
     "message": "errors: the exception's message",
     "reason": "why the status is not `ok`",
@@ -304,6 +362,30 @@ COLUMN_MEANINGS = {
     "who": "figures: canonical name of the official the figure is attributed to",
     "who_fact_id": "figures: the official mention `who` comes from",
     "who_rule_id": "figures: the `rules/link.yaml` rule that chose `who`",
+    "measure": "what is measured (`rules/lexicons/measure.yaml`): `trade`, `exports`, `imports`, `transit`, `contracts`, `price`, `agreements_signed`, `population`, ... or `other`",
+    "measure_text": "statements: the words that say what is measured (`حجم تجارت`, `صادر کرد`, `امضا`)",
+    "measure_start": "statements: raw offset where `measure_text` begins",
+    "measure_end": "statements: raw offset where `measure_text` ends (exclusive)",
+    "parties": "the countries the figure is between (the country lexicon's names, as `country`): those of its sentence, completed from the article's two most named countries when the measure needs two (`trade`, `agreements_signed`)",
+    "from_country": "directed measures (`exports`, `imports`): the country the goods leave",
+    "to_country": "directed measures: the country the goods go to",
+    "goods": "what is traded or moved when the sentence names it (`جو`, `کالا`, `نفت`; `rules/lexicons/goods.yaml`)",
+    "modality": "`actual`, `target` (`هدف‌گذاری`, `تا … افزایش یابد`, `خواهد شد`), `forecast` (`پیش‌بینی`) or `estimate` (`برآورد`)",
+    "bound": "statements: `exact`, `about` (`حدود`, `نزدیک به`), `at_least` (`بیش از`) or `at_most` (`کمتر از`)",
+    "change_percent": "statements: the growth (positive) or fall (negative) in percent stated with the figure (`۴۴.۹ درصد رشد`)",
+    "change_fact_id": "statements: the percent fact that states the change (the statement's own fact for a growth stated alone, `افزایش ۲۹ درصدی تجارت`)",
+    "change_basis": "statements: what the change is measured against: `same_period_last_year`, `previous_year`, `previous_month`, `previous_quarter`",
+    "period_start": "first day of the period the figure is about (the link stage's `when_start`)",
+    "period_end": "last day of that period (`when_end`)",
+    "per_year": "true for a rate per year (`سالانه`)",
+    "claim_id": "claims: `claim:` and a hash of its statements' ids",
+    "n_docs": "claims: how many articles state it",
+    "n_statements": "claims: how many statements it gathers",
+    "doc_ids": "claims: the articles that state it",
+    "statement_ids": "claims: its statements (`statements.fact_id`)",
+    "min_value": "claims: the smallest value of its statements (the low end of a range), in `unit`",
+    "max_value": "claims: the largest value (the high end of a range), in `unit`",
+    "agree": "claims: every value lies within every other's bounds (exact within 1%, `about` within 10%, `at_least`/`at_most` open on one side)",
 }
 TABLE_COLUMN_MEANINGS = {
     ("documents", "text"): "the raw article text, as decoded; every offset points into it",
@@ -312,6 +394,11 @@ TABLE_COLUMN_MEANINGS = {
     ("sentences", "end"): "raw offset where the sentence ends (exclusive)",
     ("sentences", "text"): "the sentence, exactly `documents.text[start:end]`",
     ("sentences", "sentence_id"): "the sentence's number in its article, from 0",
+    ("statements", "source"): "statements: the organisation the sentence cites for the figure (`بر اساس گزارش گمرک` → `گمرک`; `rules/lexicons/organisation.yaml`)",
+    ("statements", "rule_id"): "statements: the `rules/statements.yaml` rule that decided the measure",
+    ("statements", "fact_id"): "the figure's fact (`facts.fact_id`), which is also the statement's id",
+    ("statements", "who"): "the official the figure is attributed to (the link stage's `who`)",
+    ("claims", "unit"): "claims: the unit its values share: the currency (money), the unit (quantity), `documents`, `%`, or `% change` (a growth stated alone); there is no conversion between currencies",
     (f"facts_{NAMED_DOCUMENT}", "title"): "the document's title as quoted (`یادداشت تفاهم همکاری میان ...`)",
     (f"facts_{NAMED_DOCUMENT}", "kind"): "how the title begins: `یادداشت تفاهم`, `برنامه`, `قرارداد` ...",
 }

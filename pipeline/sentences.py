@@ -2,7 +2,8 @@
 
 A sentence ends at a line break or at ``.``, ``!``, ``?``, ``؟`` followed by white space; a
 dot between digits (``۳۱۰.۸``) never ends one. Splitting runs on the normalized text and the
-offsets are mapped back to the raw text.
+offsets are mapped back to the raw text; there the wraps of a hard-wrapped archive are spaces
+(``pipeline/normalize.py``), so a sentence runs across them.
 """
 
 from __future__ import annotations

@@ -6,6 +6,12 @@ the raw text (displaCy's spans are token spans) and the value must show on hover
 templates have no place for. Each fact is a ``<mark>`` with ``data-fact-id``, ``data-type`` and
 a ``title`` (the hover text); where facts overlap, the overlapping stretch is nested marks, so
 every fact's characters stay inside marks carrying its id.
+
+The pages are right to left, so every left-to-right piece is isolated: ids, dates and English
+titles are ``<bdi dir="ltr">`` that do not wrap (else the bidi algorithm reads ``000_342ea…`` as
+``342ea…_000`` and a line may break inside ``2025-12-13``), and a fact's type label is an
+isolated left-to-right box at the start of its mark, so it never lands between a number and its
+noun (``۲۷ doc_count نسخه خطی``).
 """
 
 from __future__ import annotations
@@ -103,6 +109,25 @@ def run_table(summary: pd.DataFrame):
     return table
 
 
+def claims_table(claims: pd.DataFrame):
+    """A run's claims as a rich table: what, between whom, when, how much, and who says so."""
+    from rich.table import Table
+
+    table = Table(title=f"{len(claims)} claims")
+    for column in ("measure", "parties", "modality", "period", "values", "agree", "articles"):
+        table.add_column(column, justify="right" if column == "values" else "left")
+    for c in claims.to_dict("records"):
+        direction = f" ({c['from_country']} → {c['to_country']})" if _present(c["from_country"]) or _present(c["to_country"]) else ""
+        period = f"{c['period_start']} … {c['period_end']}" if _present(c["period_start"]) else "undated"
+        low, high = (_format(c[k]) if _present(c[k]) else "?" for k in ("min_value", "max_value"))
+        values = f"{low}{'' if low == high else ' – ' + high} {c['unit'] or ''}{' per year' if c['per_year'] else ''}"
+        table.add_row(
+            c["measure"] + (f" ({c['goods']})" if _present(c["goods"]) else ""), "، ".join(c["parties"]) + direction, c["modality"], period, values,
+            "yes" if c["agree"] else "no", "\n".join(c["doc_ids"]),
+        )
+    return table
+
+
 def _mark_open(fact: dict, first: bool) -> str:
     hover = f"{fact['fact_type']}: {value_text(fact) or 'no value'} · {fact['rule_id']}"
     label = f' data-label="{html.escape(fact["fact_type"])}"' if first else ""
@@ -131,18 +156,27 @@ STYLE = "\n".join(
         ".article { white-space: pre-wrap; }",
         "mark.fact { padding: 0.1em 0.15em; border-radius: 0.3em; cursor: help; }",
         "mark.fact mark.fact { border-bottom: 2px solid #555; }",  # a fact inside another
-        "mark.fact[data-label]::before { content: attr(data-label); font-size: 0.6em; font-weight: bold; margin-inline-end: 0.3em; }",
+        # the label is an isolated left-to-right box; which side of it the text follows depends
+        # on the text's direction, so it keeps a space on both
+        "mark.fact[data-label]::before { content: attr(data-label); font-size: 0.6em; font-weight: bold; margin: 0 0.3em;"
+        " direction: ltr; unicode-bidi: isolate; }",
+        "bdi.ltr { white-space: nowrap; }",
         "table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: 0.2em 0.6em; }",
     ]
     + [f'mark.fact[data-type="{t}"], .legend [data-type="{t}"] {{ background: {c}; }}' for t, c in TYPE_COLORS.items()]
 )
 
 
+def ltr(text: str) -> str:
+    """A left-to-right piece (an id, a date, English) isolated from the right-to-left text around it."""
+    return f'<bdi dir="ltr" class="ltr">{html.escape(text)}</bdi>'
+
+
 def page(title: str, body: str) -> str:
-    legend = " ".join(f'<span data-type="{t}">{t}</span>' for t in FACT_TYPES)
+    legend = " ".join(f'<span data-type="{t}">{ltr(t)}</span>' for t in FACT_TYPES)
     return (
         f'<!DOCTYPE html>\n<html lang="fa" dir="rtl">\n<head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-        f"<style>\n{STYLE}\n</style></head>\n<body>\n<h1>{html.escape(title)}</h1>\n"
+        f"<style>\n{STYLE}\n</style></head>\n<body>\n<h1>{ltr(title)}</h1>\n"
         f'<p class="legend">{legend}</p>\n{body}\n</body>\n</html>\n'
     )
 
@@ -156,8 +190,9 @@ def index_html(summary: pd.DataFrame, link_dir: str) -> str:
     rows = []
     for r in summary.to_dict("records"):
         href = html.escape(f"{quote(link_dir)}/{quote(r['doc_id'])}.html")
-        cells = [f'<a href="{href}">{html.escape(r["doc_id"])}</a>']
-        cells += [html.escape(str(r[c])) if _present(r[c]) else "" for c in ("status", "dateline_date", "agency")]
+        cells = [f'<a href="{href}">{ltr(r["doc_id"])}</a>', ltr(r["status"])]
+        cells.append(ltr(str(r["dateline_date"])) if _present(r["dateline_date"]) else "")
+        cells.append(html.escape(r["agency"]) if _present(r["agency"]) else "")
         cells += [str(r[t]) for t in FACT_TYPES]
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     return page(f"{len(summary)} documents", f"<table><tr>{head}</tr>\n" + "\n".join(rows) + "\n</table>")

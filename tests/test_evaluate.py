@@ -33,12 +33,28 @@ def test_officials_fold_mentions_and_accept_aliases_and_honorifics():
     ]
     facts = _facts(
         [
-            {"doc_id": "d", "fact_type": "official", "start": 0, "end": 11, "name": "آقای توکایف", "title": "رئیس جمهور"},
-            {"doc_id": "d", "fact_type": "official", "start": 50, "end": 56, "name": "آقای توکایف", "title": "رئیسجمهور"},
+            {"doc_id": "d", "fact_type": "official", "start": 0, "end": 11, "name": "آقای توکایف", "title": "رئیس جمهور", "country": "قزاقستان"},
+            {"doc_id": "d", "fact_type": "official", "start": 50, "end": 56, "name": "آقای توکایف", "title": "رئیسجمهور", "country": "قزاقستان"},
         ]
     )
     s = evaluate(gold, facts)["scores"]["official"]
     assert (s["gold"], s["predicted"], s["matched"], s["strict"]) == (1, 1, 1, 1)
+
+
+def test_an_officials_value_is_the_title_and_the_country():
+    """A reviewer's fix of an official's title or country changes the score."""
+    gold = {"doc": "d", "type": "official", "text": "پوتین", "name": "ولادیمیر پوتین", "title": "رئیس‌جمهور", "country": "روسیه",
+            "start": 0, "end": 5}
+    predicted = {"doc_id": "d", "fact_type": "official", "start": 0, "end": 5, "name": "ولادیمیر پوتین", "title": "رئیس‌جمهور", "country": "روسیه"}
+
+    def value_accuracy(gold_line, fact):
+        return evaluate([gold_line], _facts([fact]))["scores"]["official"]["value_accuracy"]
+
+    assert value_accuracy(gold, predicted) == 1.0
+    assert value_accuracy(gold | {"country": "بلاروس"}, predicted) == 0.0
+    assert value_accuracy(gold | {"title": "نخست‌وزیر"}, predicted) == 0.0
+    assert value_accuracy(gold, predicted | {"country": None}) == 0.0
+    assert value_accuracy({k: v for k, v in gold.items() if k != "country"}, predicted | {"country": None}) == 1.0
 
 
 def test_date_alternatives_count_as_strict():

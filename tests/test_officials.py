@@ -2,6 +2,7 @@
 
 import shutil
 
+import pandas as pd
 import pytest
 
 from pipeline.evaluate import evaluate
@@ -144,3 +145,19 @@ def test_the_title_is_the_articles_own_words():
 def test_one_quoted_word_after_an_office_is_the_place_not_the_holder():
     text = "آلن کوپه شهردار «بوردو» و نخست‌وزیر پیشین فرانسه است."
     assert [(f["name"], f["title"]) for f in _officials(text)] == [("آلن کوپه", "شهردار")]
+
+
+@pytest.mark.parametrize(
+    "text, countries",
+    [
+        # the country written once, after the second office, is the first person's too
+        ("در دیدار با قربانقلی بردی محمداف، رهبر و سردار بردی محمداف رئیس‌جمهور ترکمنستان گفت‌وگو شد.", ["ترکمنستان", "ترکمنستان"]),
+        # the writer's own country for a Persian name wins
+        ("مسعود پزشکیان، رئیس‌جمهور و ولادیمیر پوتین رئیس‌جمهور روسیه دیدار کردند.", ["ایران", "روسیه"]),
+        # not joined by و: another sentence
+        ("قربانقلی بردی محمداف، رهبر. سردار بردی محمداف رئیس‌جمهور ترکمنستان گفت.", [None, "ترکمنستان"]),
+    ],
+)
+def test_two_offices_joined_by_and_share_the_country_written_after_the_second(text, countries):
+    found = _officials(text)
+    assert [None if pd.isna(f["country"]) else f["country"] for f in found] == countries

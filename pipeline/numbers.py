@@ -14,7 +14,7 @@ as one: word compounds fall in place (hundreds, tens, units: ``دویست و ش�
 it (``۶ میلیون ۴۰۰ هزار``, ``یک میلیون و دویست هزار``). A number starts with a bare scale word
 only for the smallest scale (``هزار دلار``; ``میلیارد تومان`` alone is a unit, not an amount:
 ``rules/money.yaml`` decides where it is one billion). A word compound may leave out ``و`` where
-its parts still fall (``هفتصد شصت هزار``, ``دو هزار سیصد و پانزده``) and may end in digits after
+its parts still fall (``هفتصد شصت هزار``, ``دو هزار سیصد و پانزده``, ``دوازده هزار بیست دو``) and may end in digits after
 hundreds (``چهارصد و ۵۰ هزار``). A quantity may be a fraction in words
 (``rules/lexicons/fraction_word.yaml``: ``دو و سه دهم``, ``نوزده ممیز هفتاد و پنج صدم``, ``یک
 هزارم``). A scale word glued to the currency after it (``۷ هزارتومان``) is read by
@@ -96,10 +96,9 @@ def number_macros(lexicons: dict[str, Lexicon]) -> dict[str, str]:
     ``{scaled_number}``, ``{ordinal_number}``, ``{glued_scale}`` and ``{glued_currency}``."""
     w = _word_classes(lexicons)
     j = JOINER
-    units_tail = f"(?:{j}{w['units']})?"
-    tens = f"{w['tens']}{units_tail}"
-    # a word compound falls in place: hundreds, then tens (after و or not), then units, then
-    # "و نیم"; hundreds may end in digits ("چهارصد و ۵۰")
+    tens = f"{w['tens']}(?:(?:{j}|{SIDE_BY_SIDE}){w['units']})?"
+    # a word compound falls in place: hundreds, then tens, then units (each after و or not:
+    # "هفتصد شصت", "بیست دو"), then "و نیم"; hundreds may end in digits ("چهارصد و ۵۰")
     hundreds = f"{w['hundreds']}(?:(?:{j}|{SIDE_BY_SIDE}){tens}|{j}{w['units']}|{j}{TWO_DIGITS})?"
     triple = f"(?:{hundreds}|{tens}|{w['units']}|{w['zero']}|{w['half']})"
     half_tail = f"(?:{j}{w['half']})?"
@@ -175,6 +174,7 @@ class _Reader:
     """The token regex and lexicons ``parse_number`` reads with (built once per rule set)."""
 
     tokens: re.Pattern
+    fraction: re.Pattern  # a fraction word, after the gap that follows a quantity
     lexicons: dict
 
     def token_value(self, piece: str) -> tuple[str, float] | None:
@@ -208,7 +208,8 @@ def _reader(lexicons: dict[str, Lexicon]) -> _Reader:
             rf"|(?P<j>(?<![^\W\d_])و)|(?P<point>{DECIMAL_POINT})|(?P<w>{words})"
             rf"|(?P<gap>[\s{ZWNJ}]+)|(?P<other>.)"
         )
-        _READERS[key] = _Reader(pattern, lexicons)
+        fraction = re.compile(f"{GAP}(?P<fraction>{w['fraction']})")
+        _READERS[key] = _Reader(pattern, fraction, lexicons)
     return _READERS[key]
 
 
@@ -220,17 +221,22 @@ def _tokens(text: str, reader: _Reader) -> list[Token] | None:
     if a piece is unknown. A fraction word counts as one only after a quantity ("سه دهم"); alone
     it is an ordinal ("دهم")."""
     tokens: list[Token] = []
-    for m in reader.tokens.finditer(text):
+    position = 0
+    while position < len(text):
+        # after a quantity, a fraction word of one or more words ("یک ده هزارم" = 1/10,000)
+        after_quantity = tokens and tokens[-1][0] == "n"
+        if after_quantity and (m := reader.fraction.match(text, position)):
+            tokens.append(("fraction", float(reader.lexicons["fraction_word"].value(m.group("fraction")))))
+            position = m.end()
+            continue
+        m = reader.tokens.match(text, position)
+        position = m.end()
         if m.lastgroup == "gap":
             continue
         if m.lastgroup in ("j", "point"):
             tokens.append(("and" if m.lastgroup == "j" else "point", 0.0))
             continue
-        if m.lastgroup == "other":
-            return None
-        denominator = reader.lexicons["fraction_word"].value(m.group()) if tokens and tokens[-1][0] == "n" else None
-        token = ("fraction", float(denominator)) if denominator else reader.token_value(m.group())
-        if token is None:
+        if m.lastgroup == "other" or (token := reader.token_value(m.group())) is None:
             return None
         tokens.append(token)
     return tokens

@@ -13,12 +13,12 @@ as one: word compounds fall in place (hundreds, tens, units: ``دویست و ش�
 میلیون`` is two numbers), and only a group that ends in a scale word takes another group after
 it (``۶ میلیون ۴۰۰ هزار``, ``یک میلیون و دویست هزار``). A number starts with a bare scale word
 only for the smallest scale (``هزار دلار``; ``میلیارد تومان`` alone is a unit, not an amount:
-``rules/money.yaml`` decides where it is one billion). A word compound may leave out ``و`` where
-its parts still fall (``هفتصد شصت هزار``, ``دو هزار سیصد و پانزده``, ``دوازده هزار بیست دو``) and may end in digits after
-hundreds (``چهارصد و ۵۰ هزار``). A quantity may be a fraction in words
-(``rules/lexicons/fraction_word.yaml``: ``دو و سه دهم``, ``نوزده ممیز هفتاد و پنج صدم``, ``یک
-هزارم``). A scale word glued to the currency after it (``۷ هزارتومان``) is read by
-``{glued_scale}{glued_currency}`` in ``rules/money.yaml``.
+``rules/money.yaml`` decides where it is one billion). ``و`` may be glued to the words it joins
+(``دوهزاروده``, ``صدوبیست``), or left out where the parts still fall (``هفتصد شصت هزار``, ``دو
+هزار سیصد و پانزده``, ``دوازده هزار بیست دو``); hundreds may end in digits (``چهارصد و ۵۰
+هزار``). A quantity may be a fraction in words (``rules/lexicons/fraction_word.yaml``: ``دو و سه
+دهم``, ``نوزده ممیز هفتاد و پنج صدم``, ``یک هزارم``). A scale word glued to the currency after
+it (``۷ هزارتومان``) is read by ``{glued_scale}{glued_currency}`` in ``rules/money.yaml``.
 """
 
 from __future__ import annotations
@@ -35,7 +35,9 @@ DIGITS = r"(?<![\d.,٫٬/])\d+(?:[.,٫٬/]\d+)*(?![\d])"
 # tokenized text writes a decimal point between spaces: "3591 . 5 تومان"
 SPACED_DECIMAL = r"(?: \. \d+(?![\d]))"
 GAP = f"[\\s{ZWNJ}]*"
-JOINER = f"[\\s{ZWNJ}]+و[\\s{ZWNJ}]*"  # "و" between parts: "بیست و پنج", "بیست‌و‌پنج"
+# "و" between parts: "بیست و پنج", "بیست‌و‌پنج", or glued where the word before allows it
+# ("دوهزاروده": see _word_classes)
+JOINER = f"(?:[\\s{ZWNJ}]+و[\\s{ZWNJ}]*|(?<=[^\\W\\d_])و)"
 SIDE_BY_SIDE = f"[\\s{ZWNJ}]+"  # parts of one compound written without "و": "هفتصد شصت هزار"
 DECIMAL_POINT = "ممیز"  # "نوزده ممیز هفتاد و پنج صدم" = 19.75
 # a whole part and its fraction: "دو و سه دهم", "یک ممیز هفت دهم"
@@ -57,8 +59,10 @@ def _word_classes(lexicons: dict[str, Lexicon]) -> dict[str, str]:
     words = lexicons["number_word"]
     scale = _alternatives(lexicons["scale"])
     smallest_scale = min(lexicons["scale"].values.values())
-    # a word ends at a word boundary or where a scale word is glued on ("دومیلیون", "هزارمیلیارد")
-    end = f"(?:{WORD_END}|(?={scale}))"
+    # a word ends at a word boundary, where a scale word is glued on ("دومیلیون", "هزارمیلیارد")
+    # or where a glued و and another number word follow ("دوهزاروده", "صدوبیست")
+    glued_and = f"(?=و(?:{_alternatives(words)}|{scale}))"
+    end = f"(?:{WORD_END}|(?={scale})|{glued_and})"
     classes = {
         "hundreds": lambda v: 100 <= v < 1000,
         "tens": lambda v: 20 <= v < 100 and v % 10 == 0,
@@ -69,26 +73,30 @@ def _word_classes(lexicons: dict[str, Lexicon]) -> dict[str, str]:
     regexes = {name: _alternatives(words, keep) + end for name, keep in classes.items()}
     regexes["any_word"] = _alternatives(words) + end
     # a scale word may carry the adjectival ending of what it counts ("وام دومیلیونی")
-    regexes["scale"] = scale + f"(?:{WORD_END}|(?=ی{WORD_END})|(?={scale}))"
+    regexes["scale"] = scale + f"(?:{WORD_END}|(?=ی{WORD_END})|(?={scale})|{glued_and})"
     regexes["fraction"] = _alternatives(lexicons["fraction_word"]) + WORD_END
     regexes["first_scale"] = _alternatives(lexicons["scale"], lambda v: v == smallest_scale) + end
     return regexes
 
 
-def _scaled(q: str, w: dict[str, str]) -> str:
-    """Numbers on the quantity ``q`` that end in a scale word: groups joined by ``و`` or side by side."""
+def _scaled(q: str, q_joined: str, w: dict[str, str]) -> str:
+    """Numbers on the quantity ``q`` that end in a scale word: groups joined by ``و`` (where the
+    next quantity is ``q_joined``) or side by side."""
     stack = f"(?:{GAP}{w['scale']})*"
     counted = f"{q}{GAP}{w['scale']}{stack}"
     group = f"(?:{counted}|{WORD_START}{w['first_scale']}{stack})"
+    joined_group = f"(?:{q_joined}{GAP}{w['scale']}{stack}|{w['first_scale']}{stack})"
     # a group side by side with the last one starts with its count ("۶ میلیون ۴۰۰ هزار"), so a
     # run of scale words is read one way only (no exponential backtracking on "هزار هزار ...")
-    return f"(?:{group}(?:{JOINER}{group}|[\\s{ZWNJ}]+{counted})*)"
+    return f"(?:{group}(?:{JOINER}{joined_group}|{SIDE_BY_SIDE}{counted})*)"
 
 
-def _compound(q: str, last_side_by_side: str, w: dict[str, str]) -> str:
-    """Every number on the quantity ``q``: scaled groups with a last part after ``و`` (``q``) or
-    without it (``last_side_by_side``: "دو هزار سیصد و پانزده"), or ``q`` alone."""
-    return f"(?:{_scaled(q, w)}(?:{JOINER}{q}|{SIDE_BY_SIDE}{last_side_by_side})?|{q})"
+def _compound(q: str, q_joined: str, last_side_by_side: str, w: dict[str, str]) -> str:
+    """Every number on the quantity ``q``: scaled groups with a last part after ``و``
+    (``q_joined``) or without it (``last_side_by_side``: "دو هزار سیصد و پانزده"), or ``q`` alone.
+    ``q_joined`` is ``q`` without the check that a word starts there: after a glued و
+    ("دوهزاروده") the next word starts inside the written word."""
+    return f"(?:{_scaled(q, q_joined, w)}(?:{JOINER}{q_joined}|{SIDE_BY_SIDE}{last_side_by_side})?|{q})"
 
 
 def number_macros(lexicons: dict[str, Lexicon]) -> dict[str, str]:
@@ -105,17 +113,20 @@ def number_macros(lexicons: dict[str, Lexicon]) -> dict[str, str]:
     # a fraction in words after the quantity: "سه دهم", "دو و سه دهم", "یک ممیز هفت دهم"
     fraction = f"(?:{GAP}{w['fraction']})"
 
-    def with_fraction(plain: str) -> str:
-        return f"{plain}(?:(?:{FRACTION_JOINER}{plain})?{fraction})?"
+    def with_fraction(plain: str, plain_joined: str) -> str:
+        return f"{plain}(?:(?:{FRACTION_JOINER}{plain_joined})?{fraction})?"
 
-    plain_word_quantity = f"(?:{WORD_START}{triple}{half_tail})"
-    word_quantity = with_fraction(plain_word_quantity)
-    quantity = with_fraction(f"(?:(?:{DIGITS}{SPACED_DECIMAL}?){half_tail}|{plain_word_quantity})")
+    word_triple = f"(?:{triple}{half_tail})"
+    digits = f"(?:{DIGITS}{SPACED_DECIMAL}?){half_tail}"
+    word_quantity = with_fraction(f"{WORD_START}{word_triple}", word_triple)
+    word_quantity_joined = with_fraction(word_triple, word_triple)
+    quantity = with_fraction(f"(?:{digits}|{WORD_START}{word_triple})", f"(?:{digits}|{word_triple})")
+    quantity_joined = with_fraction(f"(?:{digits}|{word_triple})", f"(?:{digits}|{word_triple})")
     # the last part of a compound written without و starts with hundreds or tens ("دو هزار
     # سیصد و پانزده"): a lone unit after a scale word is mostly a word of its own ("هزار یک شب")
     last_side_by_side = f"(?:{WORD_START}(?:{hundreds}|{tens}))"
-    number = _compound(quantity, last_side_by_side, w)
-    word_number = _compound(word_quantity, last_side_by_side, w)
+    number = _compound(quantity, quantity_joined, last_side_by_side, w)
+    word_number = _compound(word_quantity, word_quantity_joined, last_side_by_side, w)
     ordinals = lexicons["number_ordinal"]
     scales = set(lexicons["scale"].values.values())
     ordinal_word = f"{WORD_START}{_alternatives(ordinals)}{WORD_END}"
@@ -135,7 +146,7 @@ def number_macros(lexicons: dict[str, Lexicon]) -> dict[str, str]:
         "digits": DIGITS,
         "word_number": word_number,
         "number": number,
-        "scaled_number": _scaled(quantity, w),  # "۱۱۰ میلیون", "هشت هزارمیلیارد": an amount with its scale
+        "scaled_number": _scaled(quantity, quantity_joined, w),  # "۱۱۰ میلیون", "هشت هزارمیلیارد": an amount with its scale
         "ordinal_number": ordinal,
     }
 
@@ -205,7 +216,7 @@ def _reader(lexicons: dict[str, Lexicon]) -> _Reader:
         )
         pattern = re.compile(
             rf"(?P<n>\d+(?:[.,٫٬/]\d+)*(?: \. \d+)?(?:{ORDINAL_DIGIT_SUFFIX})?)"
-            rf"|(?P<j>(?<![^\W\d_])و)|(?P<point>{DECIMAL_POINT})|(?P<w>{words})"
+            rf"|(?P<point>{DECIMAL_POINT})|(?P<w>{words})|(?P<j>و)"
             rf"|(?P<gap>[\s{ZWNJ}]+)|(?P<other>.)"
         )
         fraction = re.compile(f"{GAP}(?P<fraction>{w['fraction']})")

@@ -84,6 +84,10 @@ CASES = [
     ("هفتصد شصت هزار", 760_000),
     ("یک میلیون دویست و پنجاه هزار", 1_250_000),
     ("دوازده هزار بیست دو", 12_022),
+    # و glued to the words it joins
+    ("دوهزاروده", 2010),
+    ("صدوبیست و پنج", 125),
+    ("بیستوپنج", 25),
     # words then digits
     ("چهارصد و ۵۰ هزار", 450_000),
     ("۲ میلیون و پانصد هزار", 2_500_000),
@@ -157,6 +161,7 @@ FOUND = [
     ("۵ میلیونر", ["5"]),
     ("هزار یک شب", ["هزار", "یک"]),  # a lone unit after a scale word is not its last part
     ("صد و دهم", ["صد"]),  # an ordinal (صد و دهم = 110th), not a fraction
+    ("روده بیستون صدوق", []),  # letters of number words glued with و inside other words
 ]
 
 # text -> the ordinals found in it

@@ -63,12 +63,12 @@ def _fact_of_form(lexicon: str, form: str, value) -> tuple[str, str, dict]:
         return "money", f"۵ {form}", {"amount": 5.0, "currency": value}
     if lexicon == "scale":
         return "money", f"۵ {form} دلار", {"amount": 5.0 * value, "currency": "USD"}
-    if lexicon == "quantity_unit":
+    if lexicon in ("quantity_unit", "people_noun"):
         return "quantity", f"۵ {form}", {"value": 5.0, "unit": value}
     return "doc_count", f"۵ {form}", {"count": 5, "kind": value}
 
 
-LEXICON_FORMS = _lexicon_forms("currency", "scale", "quantity_unit", "document_kind")
+LEXICON_FORMS = _lexicon_forms("currency", "scale", "quantity_unit", "people_noun", "document_kind")
 
 
 @pytest.mark.parametrize("lexicon,form,value", LEXICON_FORMS, ids=[f"{n}:{f}" for n, f, _ in LEXICON_FORMS])

@@ -35,9 +35,8 @@ DIGITS = r"(?<![\d.,٫٬/])\d+(?:[.,٫٬/]\d+)*(?![\d])"
 # tokenized text writes a decimal point between spaces: "3591 . 5 تومان"
 SPACED_DECIMAL = r"(?: \. \d+(?![\d]))"
 GAP = f"[\\s{ZWNJ}]*"
-# "و" between parts: "بیست و پنج", "بیست‌و‌پنج", or glued where the word before allows it
-# ("دوهزاروده": see _word_classes)
-JOINER = f"(?:[\\s{ZWNJ}]+و[\\s{ZWNJ}]*|(?<=[^\\W\\d_])و)"
+# "و" between parts: "بیست و پنج", "بیست‌و‌پنج", or glued to the word before ("دوهزاروده")
+JOINER = f"(?:[\\s{ZWNJ}]+و[\\s{ZWNJ}]*|(?<=[^\\W\\d_])و[\\s{ZWNJ}]*)"
 SIDE_BY_SIDE = f"[\\s{ZWNJ}]+"  # parts of one compound written without "و": "هفتصد شصت هزار"
 DECIMAL_POINT = "ممیز"  # "نوزده ممیز هفتاد و پنج صدم" = 19.75
 # a whole part and its fraction: "دو و سه دهم", "یک ممیز هفت دهم"
@@ -45,6 +44,11 @@ FRACTION_JOINER = f"(?:{JOINER}|[\\s{ZWNJ}]+{DECIMAL_POINT}[\\s{ZWNJ}]+)"
 TWO_DIGITS = r"(?<![\d.,٫٬/])\d{1,2}(?![\d]|[.,٫٬/]\d)"  # digits after hundreds: "چهارصد و ۵۰"
 WORD_START = r"(?<![^\W\d_])"  # not inside a word (a digit may touch: "5میلیون")
 WORD_END = r"(?![^\W\d_])"
+# a number starts at a digit (which may touch a letter: "حدود5") or where no letter is before
+NUMBER_START = f"(?:(?=\\d)|{WORD_START})"
+# a word of a number may end before a glued و ("دوهزاروده"), but the number may not: "صد" is
+# no number in "صدور"
+NUMBER_END = r"(?!(?<=[^\W\d_])و)"
 ORDINAL_DIGIT_SUFFIX = f"[\\s{ZWNJ}-]?(?:امین|ام|مین)"  # "۲۱ام", "۲۱-امین"
 
 
@@ -55,14 +59,15 @@ def _alternatives(lexicon: Lexicon, keep=lambda value: True) -> str:
 
 
 def _word_classes(lexicons: dict[str, Lexicon]) -> dict[str, str]:
-    """Regexes of the number words by place: hundreds, tens, units, zero, half, scales."""
+    """Regexes of the number words by place: hundreds, tens, units, zero, half (without the
+    check that the word ends, ``end``: a compound checks it once, after its last word), scales."""
     words = lexicons["number_word"]
     scale = _alternatives(lexicons["scale"])
     smallest_scale = min(lexicons["scale"].values.values())
     # a word ends at a word boundary, where a scale word is glued on ("دومیلیون", "هزارمیلیارد")
-    # or where a glued و and another number word follow ("دوهزاروده", "صدوبیست")
-    glued_and = f"(?=و(?:{_alternatives(words)}|{scale}))"
-    end = f"(?:{WORD_END}|(?={scale})|{glued_and})"
+    # or before a glued و ("دوهزاروده", "صدوبیست", "سه‌هزارو ۶۰۰": NUMBER_END checks that
+    # another part follows)
+    end = f"(?:{WORD_END}|(?={scale})|(?=و))"
     classes = {
         "hundreds": lambda v: 100 <= v < 1000,
         "tens": lambda v: 20 <= v < 100 and v % 10 == 0,
@@ -70,63 +75,60 @@ def _word_classes(lexicons: dict[str, Lexicon]) -> dict[str, str]:
         "zero": lambda v: v == 0,
         "half": lambda v: v == 0.5,
     }
-    regexes = {name: _alternatives(words, keep) + end for name, keep in classes.items()}
+    regexes = {name: _alternatives(words, keep) for name, keep in classes.items()}
+    regexes["end"] = end
     regexes["any_word"] = _alternatives(words) + end
     # a scale word may carry the adjectival ending of what it counts ("وام دومیلیونی")
-    regexes["scale"] = scale + f"(?:{WORD_END}|(?=ی{WORD_END})|(?={scale})|{glued_and})"
+    regexes["scale"] = scale + f"(?:{WORD_END}|(?=ی{WORD_END})|(?={scale})|(?=و))"
     regexes["fraction"] = _alternatives(lexicons["fraction_word"]) + WORD_END
     regexes["first_scale"] = _alternatives(lexicons["scale"], lambda v: v == smallest_scale) + end
     return regexes
 
 
-def _scaled(q: str, q_joined: str, w: dict[str, str]) -> str:
-    """Numbers on the quantity ``q`` that end in a scale word: groups joined by ``و`` (where the
-    next quantity is ``q_joined``) or side by side."""
+def _scaled(q: str, w: dict[str, str]) -> str:
+    """Numbers on the quantity ``q`` that end in a scale word: groups joined by ``و`` or side by side."""
     stack = f"(?:{GAP}{w['scale']})*"
     counted = f"{q}{GAP}{w['scale']}{stack}"
-    group = f"(?:{counted}|{WORD_START}{w['first_scale']}{stack})"
-    joined_group = f"(?:{q_joined}{GAP}{w['scale']}{stack}|{w['first_scale']}{stack})"
+    group = f"(?:{counted}|{w['first_scale']}{stack})"
     # a group side by side with the last one starts with its count ("۶ میلیون ۴۰۰ هزار"), so a
     # run of scale words is read one way only (no exponential backtracking on "هزار هزار ...")
-    return f"(?:{group}(?:{JOINER}{joined_group}|{SIDE_BY_SIDE}{counted})*)"
+    return f"(?:{group}(?:{JOINER}{group}|{SIDE_BY_SIDE}{counted})*)"
 
 
-def _compound(q: str, q_joined: str, last_side_by_side: str, w: dict[str, str]) -> str:
-    """Every number on the quantity ``q``: scaled groups with a last part after ``و``
-    (``q_joined``) or without it (``last_side_by_side``: "دو هزار سیصد و پانزده"), or ``q`` alone.
-    ``q_joined`` is ``q`` without the check that a word starts there: after a glued و
-    ("دوهزاروده") the next word starts inside the written word."""
-    return f"(?:{_scaled(q, q_joined, w)}(?:{JOINER}{q_joined}|{SIDE_BY_SIDE}{last_side_by_side})?|{q})"
+def _compound(q: str, last_side_by_side: str, w: dict[str, str]) -> str:
+    """Every number on the quantity ``q``: scaled groups with a last part after ``و`` (``q``) or
+    without it (``last_side_by_side``: "دو هزار سیصد و پانزده"), or ``q`` alone."""
+    return f"(?:{_scaled(q, w)}(?:{JOINER}{q}|{SIDE_BY_SIDE}{last_side_by_side})?|{q})"
 
 
 def number_macros(lexicons: dict[str, Lexicon]) -> dict[str, str]:
     """Regex fragments for rule patterns: ``{digits}``, ``{word_number}``, ``{number}``,
     ``{scaled_number}``, ``{ordinal_number}``, ``{glued_scale}`` and ``{glued_currency}``."""
     w = _word_classes(lexicons)
-    j = JOINER
+    j, end = JOINER, w["end"]
     tens = f"{w['tens']}(?:(?:{j}|{SIDE_BY_SIDE}){w['units']})?"
     # a word compound falls in place: hundreds, then tens, then units (each after و or not:
-    # "هفتصد شصت", "بیست دو"), then "و نیم"; hundreds may end in digits ("چهارصد و ۵۰")
-    hundreds = f"{w['hundreds']}(?:(?:{j}|{SIDE_BY_SIDE}){tens}|{j}{w['units']}|{j}{TWO_DIGITS})?"
-    triple = f"(?:{hundreds}|{tens}|{w['units']}|{w['zero']}|{w['half']})"
-    half_tail = f"(?:{j}{w['half']})?"
+    # "هفتصد شصت", "بیست دو"), then "و نیم"; hundreds may end in digits ("چهارصد و ۵۰"). A word
+    # followed by a space or a joiner ends there; the last one is checked by ``end``.
+    hundreds = f"{w['hundreds']}(?:(?:{j}|{SIDE_BY_SIDE}){tens}|{j}(?:{w['units']}|{TWO_DIGITS}))?{end}"
+    tens = f"{tens}{end}"
+    triple = f"(?:{hundreds}|{tens}|(?:{w['units']}|{w['zero']}|{w['half']}){end})"
+    half_tail = f"(?:{j}{w['half']}{end})?"
     # a fraction in words after the quantity: "سه دهم", "دو و سه دهم", "یک ممیز هفت دهم"
     fraction = f"(?:{GAP}{w['fraction']})"
 
-    def with_fraction(plain: str, plain_joined: str) -> str:
-        return f"{plain}(?:(?:{FRACTION_JOINER}{plain_joined})?{fraction})?"
+    def with_fraction(plain: str) -> str:
+        return f"{plain}(?:(?:{FRACTION_JOINER}{plain})?{fraction})?"
 
-    word_triple = f"(?:{triple}{half_tail})"
-    digits = f"(?:{DIGITS}{SPACED_DECIMAL}?){half_tail}"
-    word_quantity = with_fraction(f"{WORD_START}{word_triple}", word_triple)
-    word_quantity_joined = with_fraction(word_triple, word_triple)
-    quantity = with_fraction(f"(?:{digits}|{WORD_START}{word_triple})", f"(?:{digits}|{word_triple})")
-    quantity_joined = with_fraction(f"(?:{digits}|{word_triple})", f"(?:{digits}|{word_triple})")
+    # words need no check that a word starts at each part: NUMBER_START checks it once, and
+    # the parts after the first follow a space or a joiner (or a glued و: "دوهزاروده")
+    word_quantity = with_fraction(f"(?:{triple}{half_tail})")
+    quantity = with_fraction(f"(?:(?:{DIGITS}{SPACED_DECIMAL}?){half_tail}|{triple}{half_tail})")
     # the last part of a compound written without و starts with hundreds or tens ("دو هزار
     # سیصد و پانزده"): a lone unit after a scale word is mostly a word of its own ("هزار یک شب")
-    last_side_by_side = f"(?:{WORD_START}(?:{hundreds}|{tens}))"
-    number = _compound(quantity, quantity_joined, last_side_by_side, w)
-    word_number = _compound(word_quantity, word_quantity_joined, last_side_by_side, w)
+    last_side_by_side = f"(?:{hundreds}|{tens})"
+    number = f"{NUMBER_START}{_compound(quantity, last_side_by_side, w)}{NUMBER_END}"
+    word_number = f"{WORD_START}{_compound(word_quantity, last_side_by_side, w)}{NUMBER_END}"
     ordinals = lexicons["number_ordinal"]
     scales = set(lexicons["scale"].values.values())
     ordinal_word = f"{WORD_START}{_alternatives(ordinals)}{WORD_END}"
@@ -146,7 +148,8 @@ def number_macros(lexicons: dict[str, Lexicon]) -> dict[str, str]:
         "digits": DIGITS,
         "word_number": word_number,
         "number": number,
-        "scaled_number": _scaled(quantity, quantity_joined, w),  # "۱۱۰ میلیون", "هشت هزارمیلیارد": an amount with its scale
+        # "۱۱۰ میلیون", "هشت هزارمیلیارد": an amount with its scale
+        "scaled_number": f"{NUMBER_START}{_scaled(quantity, w)}{NUMBER_END}",
         "ordinal_number": ordinal,
     }
 

@@ -106,12 +106,12 @@ def number_macros(lexicons: dict[str, Lexicon]) -> dict[str, str]:
     ``{scaled_number}``, ``{ordinal_number}``, ``{glued_scale}`` and ``{glued_currency}``."""
     w = _word_classes(lexicons)
     j, end = JOINER, w["end"]
-    tens = f"{w['tens']}(?:(?:{j}|{SIDE_BY_SIDE}){w['units']})?"
+    tens_and_units = f"{w['tens']}(?:(?:{j}|{SIDE_BY_SIDE}){w['units']})?"
     # a word compound falls in place: hundreds, then tens, then units (each after و or not:
     # "هفتصد شصت", "بیست دو"), then "و نیم"; hundreds may end in digits ("چهارصد و ۵۰"). A word
     # followed by a space or a joiner ends there; the last one is checked by ``end``.
-    hundreds = f"{w['hundreds']}(?:(?:{j}|{SIDE_BY_SIDE}){tens}|{j}(?:{w['units']}|{TWO_DIGITS}))?{end}"
-    tens = f"{tens}{end}"
+    hundreds = f"{w['hundreds']}(?:(?:{j}|{SIDE_BY_SIDE}){tens_and_units}|{j}(?:{w['units']}|{TWO_DIGITS}))?{end}"
+    tens = f"{tens_and_units}{end}"
     triple = f"(?:{hundreds}|{tens}|(?:{w['units']}|{w['zero']}|{w['half']}){end})"
     half_tail = f"(?:{j}{w['half']}{end})?"
     # a fraction in words after the quantity: "سه دهم", "دو و سه دهم", "یک ممیز هفت دهم"

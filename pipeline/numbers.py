@@ -12,7 +12,13 @@ as one: word compounds fall in place (hundreds, tens, units: ``دویست و ش�
 ``سیصد و چهارصد``), digits are never joined to a following number by ``و`` (``سال ۱۴۰۰ و ۲۰۰
 میلیون`` is two numbers), and only a group that ends in a scale word takes another group after
 it (``۶ میلیون ۴۰۰ هزار``, ``یک میلیون و دویست هزار``). A number starts with a bare scale word
-only for the smallest scale (``هزار دلار``; ``میلیارد تومان`` alone is a unit, not an amount).
+only for the smallest scale (``هزار دلار``; ``میلیارد تومان`` alone is a unit, not an amount:
+``rules/money.yaml`` decides where it is one billion). ``و`` may be glued to the words it joins
+(``دوهزاروده``, ``صدوبیست``), or left out where the parts still fall (``هفتصد شصت هزار``, ``دو
+هزار سیصد و پانزده``, ``دوازده هزار بیست دو``); hundreds may end in digits (``چهارصد و ۵۰
+هزار``). A quantity may be a fraction in words (``rules/lexicons/fraction_word.yaml``: ``دو و سه
+دهم``, ``نوزده ممیز هفتاد و پنج صدم``, ``یک هزارم``). A scale word glued to the currency after
+it (``۷ هزارتومان``) is read by ``{glued_scale}{glued_currency}`` in ``rules/money.yaml``.
 """
 
 from __future__ import annotations
@@ -29,9 +35,20 @@ DIGITS = r"(?<![\d.,٫٬/])\d+(?:[.,٫٬/]\d+)*(?![\d])"
 # tokenized text writes a decimal point between spaces: "3591 . 5 تومان"
 SPACED_DECIMAL = r"(?: \. \d+(?![\d]))"
 GAP = f"[\\s{ZWNJ}]*"
-JOINER = f"[\\s{ZWNJ}]+و[\\s{ZWNJ}]*"  # "و" between parts: "بیست و پنج", "بیست‌و‌پنج"
+# "و" between parts: "بیست و پنج", "بیست‌و‌پنج", or glued to the word before ("دوهزاروده")
+JOINER = f"(?:[\\s{ZWNJ}]+و[\\s{ZWNJ}]*|(?<=[^\\W\\d_])و[\\s{ZWNJ}]*)"
+SIDE_BY_SIDE = f"[\\s{ZWNJ}]+"  # parts of one compound written without "و": "هفتصد شصت هزار"
+DECIMAL_POINT = "ممیز"  # "نوزده ممیز هفتاد و پنج صدم" = 19.75
+# a whole part and its fraction: "دو و سه دهم", "یک ممیز هفت دهم"
+FRACTION_JOINER = f"(?:{JOINER}|[\\s{ZWNJ}]+{DECIMAL_POINT}[\\s{ZWNJ}]+)"
+TWO_DIGITS = r"(?<![\d.,٫٬/])\d{1,2}(?![\d]|[.,٫٬/]\d)"  # digits after hundreds: "چهارصد و ۵۰"
 WORD_START = r"(?<![^\W\d_])"  # not inside a word (a digit may touch: "5میلیون")
 WORD_END = r"(?![^\W\d_])"
+# a number starts at a digit (which may touch a letter: "حدود5") or where no letter is before
+NUMBER_START = f"(?:(?=\\d)|{WORD_START})"
+# a word of a number may end before a glued و ("دوهزاروده"), but the number may not: "صد" is
+# no number in "صدور"
+NUMBER_END = r"(?!(?<=[^\W\d_])و)"
 ORDINAL_DIGIT_SUFFIX = f"[\\s{ZWNJ}-]?(?:امین|ام|مین)"  # "۲۱ام", "۲۱-امین"
 
 
@@ -46,12 +63,15 @@ def _alternatives(lexicon: Lexicon, keep=lambda value: True) -> str:
 
 
 def _word_classes(lexicons: dict[str, Lexicon]) -> dict[str, str]:
-    """Regexes of the number words by place: hundreds, tens, units, zero, half, scales."""
+    """Regexes of the number words by place: hundreds, tens, units, zero, half (without the
+    check that the word ends, ``end``: a compound checks it once, after its last word), scales."""
     words = lexicons["number_word"]
     scale = _alternatives(lexicons["scale"])
     smallest_scale = min(lexicons["scale"].values.values())
-    # a word ends at a word boundary or where a scale word is glued on ("دومیلیون", "هزارمیلیارد")
-    end = f"(?:{WORD_END}|(?={scale}))"
+    # a word ends at a word boundary, where a scale word is glued on ("دومیلیون", "هزارمیلیارد")
+    # or before a glued و ("دوهزاروده", "صدوبیست", "سه‌هزارو ۶۰۰": NUMBER_END checks that
+    # another part follows)
+    end = f"(?:{WORD_END}|(?={scale})|(?=و))"
     classes = {
         "hundreds": lambda v: 100 <= v < 1000,
         "tens": lambda v: 20 <= v < 100 and v % 10 == 0,
@@ -59,10 +79,12 @@ def _word_classes(lexicons: dict[str, Lexicon]) -> dict[str, str]:
         "zero": lambda v: v == 0,
         "half": lambda v: v == 0.5,
     }
-    regexes = {name: _alternatives(words, keep) + end for name, keep in classes.items()}
+    regexes = {name: _alternatives(words, keep) for name, keep in classes.items()}
+    regexes["end"] = end
     regexes["any_word"] = _alternatives(words) + end
     # a scale word may carry the adjectival ending of what it counts ("وام دومیلیونی")
-    regexes["scale"] = scale + f"(?:{WORD_END}|(?=ی{WORD_END})|(?={scale}))"
+    regexes["scale"] = scale + f"(?:{WORD_END}|(?=ی{WORD_END})|(?={scale})|(?=و))"
+    regexes["fraction"] = _alternatives(lexicons["fraction_word"]) + WORD_END
     regexes["first_scale"] = _alternatives(lexicons["scale"], lambda v: v == smallest_scale) + end
     return regexes
 
@@ -71,33 +93,46 @@ def _scaled(q: str, w: dict[str, str]) -> str:
     """Numbers on the quantity ``q`` that end in a scale word: groups joined by ``و`` or side by side."""
     stack = f"(?:{GAP}{w['scale']})*"
     counted = f"{q}{GAP}{w['scale']}{stack}"
-    group = f"(?:{counted}|{WORD_START}{w['first_scale']}{stack})"
+    group = f"(?:{counted}|{w['first_scale']}{stack})"
     # a group side by side with the last one starts with its count ("۶ میلیون ۴۰۰ هزار"), so a
     # run of scale words is read one way only (no exponential backtracking on "هزار هزار ...")
-    return f"(?:{group}(?:{JOINER}{group}|[\\s{ZWNJ}]+{counted})*)"
+    return f"(?:{group}(?:{JOINER}{group}|{SIDE_BY_SIDE}{counted})*)"
 
 
-def _compound(q: str, w: dict[str, str]) -> str:
-    """Every number on the quantity ``q``: scaled groups with a last ``و`` part, or ``q`` alone."""
-    return f"(?:{_scaled(q, w)}(?:{JOINER}{q})?|{q})"
+def _compound(q: str, last_side_by_side: str, w: dict[str, str]) -> str:
+    """Every number on the quantity ``q``: scaled groups with a last part after ``و`` (``q``) or
+    without it (``last_side_by_side``: "دو هزار سیصد و پانزده"), or ``q`` alone."""
+    return f"(?:{_scaled(q, w)}(?:{JOINER}{q}|{SIDE_BY_SIDE}{last_side_by_side})?|{q})"
 
 
 def number_macros(lexicons: dict[str, Lexicon]) -> dict[str, str]:
     """Regex fragments for rule patterns: ``{digits}``, ``{word_number}``, ``{number}``,
-    ``{scaled_number}`` and ``{ordinal_number}``."""
+    ``{scaled_number}``, ``{ordinal_number}``, ``{glued_scale}`` and ``{glued_currency}``."""
     w = _word_classes(lexicons)
-    j = JOINER
-    units_tail = f"(?:{j}{w['units']})?"
-    # a word compound falls in place: hundreds, then tens, then units, then "و نیم"
-    triple = (
-        f"(?:{w['hundreds']}(?:{j}{w['tens']}{units_tail}|{j}{w['units']})?"
-        f"|{w['tens']}{units_tail}|{w['units']}|{w['zero']}|{w['half']})"
-    )
-    half_tail = f"(?:{j}{w['half']})?"
-    word_quantity = f"(?:{WORD_START}{triple}{half_tail})"
-    quantity = f"(?:(?:{DIGITS}{SPACED_DECIMAL}?){half_tail}|{word_quantity})"
-    number = _compound(quantity, w)
-    word_number = _compound(word_quantity, w)
+    j, end = JOINER, w["end"]
+    tens_and_units = f"{w['tens']}(?:(?:{j}|{SIDE_BY_SIDE}){w['units']})?"
+    # a word compound falls in place: hundreds, then tens, then units (each after و or not:
+    # "هفتصد شصت", "بیست دو"), then "و نیم"; hundreds may end in digits ("چهارصد و ۵۰"). A word
+    # followed by a space or a joiner ends there; the last one is checked by ``end``.
+    hundreds = f"{w['hundreds']}(?:(?:{j}|{SIDE_BY_SIDE}){tens_and_units}|{j}(?:{w['units']}|{TWO_DIGITS}))?{end}"
+    tens = f"{tens_and_units}{end}"
+    triple = f"(?:{hundreds}|{tens}|(?:{w['units']}|{w['zero']}|{w['half']}){end})"
+    half_tail = f"(?:{j}{w['half']}{end})?"
+    # a fraction in words after the quantity: "سه دهم", "دو و سه دهم", "یک ممیز هفت دهم"
+    fraction = f"(?:{GAP}{w['fraction']})"
+
+    def with_fraction(plain: str) -> str:
+        return f"{plain}(?:(?:{FRACTION_JOINER}{plain})?{fraction})?"
+
+    # words need no check that a word starts at each part: NUMBER_START checks it once, and
+    # the parts after the first follow a space or a joiner (or a glued و: "دوهزاروده")
+    word_quantity = with_fraction(f"(?:{triple}{half_tail})")
+    quantity = with_fraction(f"(?:(?:{DIGITS}{SPACED_DECIMAL}?){half_tail}|{triple}{half_tail})")
+    # the last part of a compound written without و starts with hundreds or tens ("دو هزار
+    # سیصد و پانزده"): a lone unit after a scale word is mostly a word of its own ("هزار یک شب")
+    last_side_by_side = f"(?:{hundreds}|{tens})"
+    number = f"{NUMBER_START}{_compound(quantity, last_side_by_side, w)}{NUMBER_END}"
+    word_number = f"{WORD_START}{_compound(word_quantity, last_side_by_side, w)}{NUMBER_END}"
     ordinals = lexicons["number_ordinal"]
     scales = set(lexicons["scale"].values.values())
     ordinal_word = f"{WORD_START}{_alternatives(ordinals)}{WORD_END}"
@@ -110,10 +145,15 @@ def number_macros(lexicons: dict[str, Lexicon]) -> dict[str, str]:
         f"|{DIGITS}{ORDINAL_DIGIT_SUFFIX}{WORD_END})"
     )
     return {
+        # a scale word written together with the currency after it ("۷ هزارتومان"), where
+        # {scale} and {currency} each start a word
+        "glued_scale": _alternatives(lexicons["scale"]),
+        "glued_currency": _alternatives(lexicons["currency"]),
         "digits": DIGITS,
         "word_number": word_number,
         "number": number,
-        "scaled_number": _scaled(quantity, w),  # "۱۱۰ میلیون", "هشت هزارمیلیارد": an amount with its scale
+        # "۱۱۰ میلیون", "هشت هزارمیلیارد": an amount with its scale
+        "scaled_number": f"{NUMBER_START}{_scaled(quantity, w)}{NUMBER_END}",
         "ordinal_number": ordinal,
     }
 
@@ -152,6 +192,7 @@ class _Reader:
     """The token regex and lexicons ``parse_number`` reads with (built once per rule set)."""
 
     tokens: re.Pattern
+    fraction: re.Pattern  # a fraction word, after the gap that follows a quantity
     lexicons: dict
 
     def token_value(self, piece: str) -> tuple[str, float] | None:
@@ -182,45 +223,93 @@ def _reader(lexicons: dict[str, Lexicon]) -> _Reader:
         )
         pattern = re.compile(
             rf"(?P<n>\d+(?:[.,٫٬/]\d+)*(?: \. \d+)?(?:{ORDINAL_DIGIT_SUFFIX})?)"
-            rf"|(?P<j>(?<![^\W\d_])و)|(?P<w>{words})|(?P<gap>[\s{ZWNJ}]+)|(?P<other>.)"
+            rf"|(?P<point>{DECIMAL_POINT})|(?P<w>{words})|(?P<j>و)"
+            rf"|(?P<gap>[\s{ZWNJ}]+)|(?P<other>.)"
         )
-        _READERS[key] = _Reader(pattern, lexicons)
+        fraction = re.compile(f"{GAP}(?P<fraction>{w['fraction']})")
+        _READERS[key] = _Reader(pattern, fraction, lexicons)
     return _READERS[key]
 
 
-def _tokens(text: str, reader: _Reader) -> list[tuple[str, float]] | None:
-    """The quantities and scale words of ``text`` (joiners and gaps dropped); None if a piece is unknown."""
-    tokens = []
-    for m in reader.tokens.finditer(text):
-        if m.lastgroup in ("j", "gap"):
-            if m.lastgroup == "j":
-                tokens.append(("and", 0.0))
+Token = tuple[str, float]  # ("n", value), ("scale", value), ("fraction", denominator), ("and" | "point", 0)
+
+
+def _tokens(text: str, reader: _Reader) -> list[Token] | None:
+    """The quantities, scale words, fraction words and joiners of ``text`` (gaps dropped); None
+    if a piece is unknown. A fraction word counts as one only after a quantity ("سه دهم"); alone
+    it is an ordinal ("دهم")."""
+    tokens: list[Token] = []
+    position = 0
+    while position < len(text):
+        # after a quantity, a fraction word of one or more words ("یک ده هزارم" = 1/10,000)
+        after_quantity = tokens and tokens[-1][0] == "n"
+        if after_quantity and (m := reader.fraction.match(text, position)):
+            tokens.append(("fraction", float(reader.lexicons["fraction_word"].value(m.group("fraction")))))
+            position = m.end()
             continue
-        if m.lastgroup == "other":
-            return None
-        token = reader.token_value(m.group())
-        if token is None:
+        m = reader.tokens.match(text, position)
+        position = m.end()
+        if m.lastgroup == "gap":
+            continue
+        if m.lastgroup in ("j", "point"):
+            tokens.append(("and" if m.lastgroup == "j" else "point", 0.0))
+            continue
+        if m.lastgroup == "other" or (token := reader.token_value(m.group())) is None:
             return None
         tokens.append(token)
     return tokens
 
 
-def parse_number(text: str, lexicons: dict[str, Lexicon] | None = None) -> ParsedNumber | None:
-    """Read the value of a span found by ``{number}`` or ``{ordinal_number}`` (folded text).
+def _is_falling(tokens: list[Token]) -> bool:
+    """True when the quantities fall in value, as the parts of one compound do ("بیست و پنج")."""
+    values = [value for kind, value in tokens if kind == "n"]
+    return bool(values) and all(a > b for a, b in zip(values, values[1:]))
 
-    None if it is not a number.
-    """
-    if lexicons is None:
-        from pipeline.rules import default_rules
 
-        lexicons = default_rules().lexicons
-    tokens = _tokens(text, _reader(lexicons))
-    if not tokens or all(kind == "and" for kind, _ in tokens):
+def _fraction_value(tokens: list[Token], denominator: float) -> float | None:
+    """The value of the quantity ``tokens`` read before a fraction word: "سه دهم" = 0.3, "دو و سه
+    دهم" = 2.3, "چهار و بیست و پنج صدم" = 4.25. The numerator is the longest falling run of
+    parts (after ``ممیز`` if written) that is below the denominator; what goes before is the
+    whole part."""
+    points = [i for i, (kind, _) in enumerate(tokens) if kind == "point"]
+    splits = points[-1:] or [-1] + [i for i, (kind, _) in enumerate(tokens) if kind == "and"]
+    for split in splits:
+        numerator, whole = tokens[split + 1 :], tokens[:max(split, 0)]
+        value = _value(numerator)
+        if value is not None and _is_falling(numerator) and value[0] < denominator:
+            whole_value = _value(whole) if whole else (0.0, 1.0)
+            return None if whole_value is None else whole_value[0] + value[0] / denominator
+    return None
+
+
+def _with_fractions_read(tokens: list[Token]) -> list[Token] | None:
+    """``tokens`` with every quantity before a fraction word replaced by its value."""
+    read: list[Token] = []
+    for kind, value in tokens:
+        if kind != "fraction":
+            read.append((kind, value))
+            continue
+        start = len(read)
+        while start > 0 and read[start - 1][0] in ("n", "and", "point"):
+            start -= 1
+        while read[start][0] == "and":  # "دو میلیون و سه دهم": the joiner after the scale
+            start += 1
+        quantity = _fraction_value(read[start:], value)
+        if quantity is None:
+            return None
+        read[start:] = [("n", quantity)]
+    return read
+
+
+def _value(tokens: list[Token]) -> tuple[float, float] | None:
+    """The value of ``tokens`` (fractions already read) and the product of the scale words that
+    end it; None if there is no quantity or scale."""
+    if not tokens or all(kind in ("and", "point") for kind, _ in tokens):
         return None
     total, current, trailing, last_n, last_kind = 0.0, 0.0, 1.0, None, None
     for i, (kind, value) in enumerate(tokens):
-        if kind == "and":
-            last_kind = kind
+        if kind in ("and", "point"):
+            last_kind = "and"
             continue
         if kind == "n":
             if value == 0.5 and last_kind == "and" and i >= 2 and tokens[i - 2][0] == "scale":
@@ -239,7 +328,22 @@ def parse_number(text: str, lexicons: dict[str, Lexicon] | None = None) -> Parse
         if not bigger_scale_follows:
             total += current
             current = 0.0
-    return ParsedNumber(total + current, trailing)
+    return total + current, trailing
+
+
+def parse_number(text: str, lexicons: dict[str, Lexicon] | None = None) -> ParsedNumber | None:
+    """Read the value of a span found by ``{number}`` or ``{ordinal_number}`` (folded text).
+
+    None if it is not a number.
+    """
+    if lexicons is None:
+        from pipeline.rules import default_rules
+
+        lexicons = default_rules().lexicons
+    tokens = _tokens(text, _reader(lexicons))
+    tokens = _with_fractions_read(tokens) if tokens else None
+    value = _value(tokens) if tokens else None
+    return None if value is None else ParsedNumber(*value)
 
 
 def is_indefinite_article(text: str, lexicons: dict[str, Lexicon]) -> bool:

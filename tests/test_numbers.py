@@ -75,6 +75,43 @@ CASES = [
     ("4 . 6 ميليون", 4_600_000),
     ("۱٫۵ میلیارد", 1_500_000_000),
     ("2 و نیم", 2.5),
+    # hundreds as two words; parts side by side without و
+    ("هفت صد", 700),
+    ("هفت‌صد", 700),
+    ("سه صد و بیست هزار", 320_000),
+    ("دو صد", 200),
+    ("دو هزار سیصد و پانزده", 2315),
+    ("هفتصد شصت هزار", 760_000),
+    ("یک میلیون دویست و پنجاه هزار", 1_250_000),
+    ("دوازده هزار بیست دو", 12_022),
+    # و glued to the words it joins
+    ("دوهزاروده", 2010),
+    ("صدوبیست و پنج", 125),
+    ("بیستوپنج", 25),
+    ("سه‌هزارو ۶۰۰", 3600),
+    # words then digits
+    ("چهارصد و ۵۰ هزار", 450_000),
+    ("۲ میلیون و پانصد هزار", 2_500_000),
+    # fractions in words: the numerator is the longest falling part below the denominator
+    ("سه دهم", 0.3),
+    ("یک‌دهم", 0.1),
+    ("دو و سه دهم", 2.3),
+    ("دو و سه دهم میلیارد", 2_300_000_000),
+    ("چهار و بیست و پنج صدم", 4.25),
+    ("بیست و پنج صدم", 0.25),
+    ("بیست و پنج دهم", 20.5),
+    ("یک هزارم", 0.001),
+    ("صد و بیست و پنج هزارم", 0.125),
+    ("نوزده ممیز هفتاد و پنج صدم", 19.75),
+    ("یک ممیز هفت‌دهم میلیارد", 1_700_000_000),
+    ("۲ و ۵ دهم", 2.5),
+    ("یک ده هزارم", 0.0001),  # the longest fraction word
+    ("ده هزارم", 0.01),  # ten thousandths
+    ("یک و پنج ده هزارم", 1.0005),
+    ("یک میلیونم", 0.000001),
+    # large scales
+    ("دو کوادریلیون", 2e15),
+    ("یک کوینتیلیون", 1e18),
 ]
 
 # ordinals, found by {ordinal_number}: for dates (بیست و یکم مرداد) and centuries (قرن بیستم)
@@ -87,6 +124,8 @@ ORDINALS = [
     ("صد و بیستمین", 120),
     ("دو هزارمین", 2000),
     ("۲۱ام", 21),
+    ("صد و دهم", 110),  # after و, دهم is an ordinal, not a fraction
+    ("دهم", 10),
 ]
 
 
@@ -117,6 +156,13 @@ FOUND = [
     ("هزار دلار", ["هزار"]),
     ("درصد", []),  # "صد" inside a word is not a number
     ("دوم", []),
+    # a scale word glued to the word after it is not found by {number}: money.glued reads
+    # "۷ هزارتومان" with {glued_scale}{glued_currency}; "میلیونر" is a word of its own
+    ("۷ هزارتومان", ["7"]),
+    ("۵ میلیونر", ["5"]),
+    ("هزار یک شب", ["هزار", "یک"]),  # a lone unit after a scale word is not its last part
+    ("صد و دهم", ["صد"]),  # an ordinal (صد و دهم = 110th), not a fraction
+    ("روده بیستون صدوق", []),  # letters of number words glued with و inside other words
 ]
 
 # text -> the ordinals found in it
@@ -142,6 +188,15 @@ def test_numbers_found_in_text(text, found):
 
 def test_a_date_is_not_a_number():
     assert parse_digits("1403/05/09") is None
+
+
+def test_bilion_is_persian_long_scale_and_trilion_the_english_one():
+    """بیلیون is 10^12 (after میلیارد = 10^9 in Persian's own scale), and تریلیون is 10^12 too, as
+    news reads the English "trillion": the choice is documented in rules/lexicons/scale.yaml."""
+    assert parse_number("دو بیلیون").value == 2e12
+    assert parse_number("دو تریلیون").value == 2e12
+    assert parse_number("دو میلیارد").value == 2e9
+    assert parse_number("یک بیلیارد").value == 1e15
 
 
 def test_trailing_scale_is_reported_for_ranges():

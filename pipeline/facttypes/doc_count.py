@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from pipeline.facttypes import producer
-from pipeline.numbers import is_indefinite_article, parse_number
+from pipeline.numbers import parse_number
 
 
 @producer("doc_count", "count")
 def count(m, ctx):
+    """"۱۴ سند همکاری" = 14; "یک قرارداد" counts one document too (a document signed is one, whether
+    the text says "a" or "one")."""
     number = parse_number(m.group("number"), ctx.rules.lexicons)
     kind = ctx.lexicon_value("document_kind", m.group("kind"))
     if number is None or kind is None or number.value < 1 or number.value != int(number.value):
-        return None
-    # "یک قرارداد" is mostly the article "a contract"; "یک فقره قرارداد" is a count
-    if is_indefinite_article(m.group("number"), ctx.rules.lexicons) and not m.group("classifier"):
         return None
     return {"count": int(number.value), "kind": kind}

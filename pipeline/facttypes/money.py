@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pipeline.facttypes import MatchContext, producer
 from pipeline.numbers import parse_number
 
@@ -30,6 +32,20 @@ def _bounds(m, ctx: MatchContext) -> tuple[float, float] | None:
     if low.trailing_scale == 1 and high.trailing_scale > 1 and low_value * high.trailing_scale <= high.value:
         low_value *= high.trailing_scale
     return None if low_value > high.value else (low_value, high.value)
+
+
+# the word or the mark just before a span
+WORD_BEFORE = re.compile(r"(?:[^\W\d_]+|\S)(?=[^\S\n]*\Z)")
+
+
+@producer("money", "scale_alone")
+def scale_alone(m, ctx):
+    """"میلیون دلار" is one million dollars; but in "ارقام به میلیارد تومان" the scale word is the
+    unit the figures are given in (the word before is in rules/lexicons/scale_unit_cue.yaml)."""
+    before = WORD_BEFORE.search(ctx.text, max(0, m.start() - 24), m.start())
+    if before and ctx.lexicon_value("scale_unit_cue", before.group()) is not None:
+        return None
+    return amount(m, ctx)
 
 
 @producer("money", "range")

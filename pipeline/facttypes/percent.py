@@ -35,17 +35,6 @@ def whole(m, ctx):
     return {"value": 100.0}
 
 
-@producer("percent", "fraction")
-def fraction(m, ctx):
-    """"یک دهم درصد" = 0.1, "دو و سه دهم درصد" = 2.3."""
-    numerator = parse_number(m.group("number"), ctx.rules.lexicons)
-    denominator = ctx.lexicon_value("fraction_word", m.group("fraction"))
-    whole_part = parse_number(m.group("whole"), ctx.rules.lexicons) if m.group("whole") else None
-    if numerator is None or denominator is None or (m.group("whole") and whole_part is None):
-        return None
-    return {"value": (whole_part.value if whole_part else 0.0) + numerator.value / float(denominator)}
-
-
 @producer("percent", "vague")
 def vague(m, ctx):
     """"چند درصد": a percentage whose value the text does not give."""

@@ -28,6 +28,9 @@ YEAR_CALENDARS = ("jalali", "gregorian")  # each has a ``<calendar>_year`` macro
 MONTH_WORD = re.compile(r"^ماه[\s\u200c]+|[\s\u200c]?ماه$")  # "مهرماه", "ماه مه" name the month
 YEAR_WORD = re.compile(r"^سال[\s\u200c]*")
 HALF_YEAR_FIRST = ("نخست", "اول")
+SATURDAY = 6  # ISO weekday that begins the Persian week
+WEEK_WORDS = re.compile(r"^(?:(?:این|همین)[\s\u200c]+)?هفته[\s\u200c]*")  # "هفته گذشته" → "گذشته"
+PERIOD_UNITS = {"سال": "year", "ماه": "month", "هفته": "week"}
 
 
 def date_producer(name: str):
@@ -137,8 +140,12 @@ def _month_and_year(m, ctx, month_group="month") -> tuple[str, int, int]:
 
 @date_producer("numeric")
 def numeric(m, ctx):
-    """Digits only: the four-digit year says the calendar; a middle part above 12 is the day (US order)."""
-    calendar, year = read_year(ctx, m.group("year"))
+    """Digits only: the year (or a calendar word) says the calendar; a middle part above 12 is the
+    day (US order). A two-digit year takes slashes, or dots after a weekday (rules/date.yaml)."""
+    sep = m.group("sep")
+    if len(m.group("year")) == 2 and ("-" in sep or ("." in sep and not m.group("weekday"))):
+        return None
+    calendar, year = read_year(ctx, m.group("year"), m.group("cue"))
     month, day = int(m.group("month")), int(m.group("day"))
     if month > 12 and day <= 12:
         month, day = day, month
@@ -349,16 +356,18 @@ def month_anchored(m, ctx):
 
 @date_producer("relative_day")
 def relative_day(m, ctx):
-    """دیروز, صبح امروز سه‌شنبه; a bare امروز or فردا often means "nowadays" or "the future" and is left out."""
+    """دیروز, امشب, صبح امروز سه‌شنبه; امروز و فردا runs from the first day to the second. A bare
+    امروز or فردا often means "nowadays" or "the future" and is left out."""
     if m.group("count"):
         return None  # "دو روز گذشته" is a duration
-    offset = int(ctx.lexicon_value("relative_day", m.group("word")))
-    if offset >= 0 and not (m.group("part") or m.group("part_after") or m.group("weekday")):
+    offsets = [int(ctx.lexicon_value("relative_day", m.group(g))) for g in ("word", "word2") if m.group(g)]
+    said_when = m.group("part") or m.group("part_after") or m.group("weekday") or m.group("word2")
+    if offsets[0] >= 0 and not said_when and ctx.lexicon_value("time_of_day", m.group("word")) is None:
         return None
     if ctx.dateline is None:
         return _fact(None, None, "day")
-    day = ctx.dateline + dt.timedelta(days=offset)
-    return _fact((day, day), ctx.dateline_calendar, "day")
+    first, last = (ctx.dateline + dt.timedelta(days=offset) for offset in (min(offsets), max(offsets)))
+    return _fact((first, last), ctx.dateline_calendar, "day")
 
 
 def _dateline_year(ctx: MatchContext, groups: dict) -> tuple[str, int]:
@@ -368,18 +377,52 @@ def _dateline_year(ctx: MatchContext, groups: dict) -> tuple[str, int]:
     return calendar, from_gregorian(calendar, ctx.dateline)[0] + offset
 
 
+def _week_start(day: dt.date) -> dt.date:
+    """The Saturday that begins the Persian week of ``day``."""
+    return day - dt.timedelta(days=(day.isoweekday() - SATURDAY) % 7)
+
+
+def _weekday_day(ctx: MatchContext, weekday: str, relative: str | None) -> dt.date:
+    """The day a weekday names: in the dateline's week, or the week a word gives (هفته گذشته), or
+    the last one before the dateline (چهارشنبه گذشته) or the next one after it (دوشنبه آینده)."""
+    iso = int(ctx.lexicon_value("weekday", weekday))
+    relative = (relative or "").strip()
+    word = WEEK_WORDS.sub("", relative)
+    offset = int(ctx.lexicon_value("relative_period", word)) if word else 0
+    if offset and relative == word:
+        step = -1 if offset < 0 else 1
+        days = (step * (iso - ctx.dateline.isoweekday())) % 7 or 7
+        return ctx.dateline + dt.timedelta(days=step * days)
+    return _week_start(ctx.dateline) + dt.timedelta(days=7 * offset + (iso - SATURDAY) % 7)
+
+
+@date_producer("relative_weekday")
+def relative_weekday(m, ctx):
+    """شنبه عصر, چهارشنبه گذشته, دوشنبه تا پنجشنبه این هفته (from the first day to the second)."""
+    if ctx.dateline is None:
+        return _fact(None, None, "day")
+    first = _weekday_day(ctx, m.group("weekday"), m.group("rel"))
+    last = _weekday_day(ctx, m.group("weekday2"), m.group("rel")) if m.group("weekday2") else first
+    if last < first:
+        last += dt.timedelta(days=7)  # پنجشنبه تا شنبه
+    return _fact((first, last), ctx.dateline_calendar, "day")
+
+
 @date_producer("relative_period")
 def relative_period(m, ctx):
-    """سال گذشته, امسال, ماه جاری: the year or month of the dateline's calendar, shifted."""
+    """سال گذشته, امسال, ماه جاری, هفته آینده, این هفته: the dateline's year, month or week, shifted."""
     if m.group("count"):
         return None  # "۳۰ سال گذشته" is a duration, "مدت مشابه سال قبل" a comparison
-    unit = "month" if m.group("unit") == "ماه" else "year"
+    unit = PERIOD_UNITS.get(m.group("unit") or m.group("this_unit"), "year")
     if ctx.dateline is None:
         return _fact(None, None, unit)
+    calendar = ctx.dateline_calendar or "gregorian"
+    offset = int(ctx.lexicon_value("relative_period", m.group("rel"))) if m.group("rel") else 0
     if unit == "year":
         calendar, value = _dateline_year(ctx, m.groupdict())
         return _fact(calendar_interval(calendar, value), calendar, unit)
-    calendar = ctx.dateline_calendar or "gregorian"
+    if unit == "week":
+        first = _week_start(ctx.dateline) + dt.timedelta(days=7 * offset)
+        return _fact((first, first + dt.timedelta(days=6)), calendar, unit)
     year_now, month_now, _ = from_gregorian(calendar, ctx.dateline)
-    shifted = shift_month(year_now, month_now, int(ctx.lexicon_value("relative_period", m.group("rel"))))
-    return _fact(calendar_interval(calendar, *shifted), calendar, unit)
+    return _fact(calendar_interval(calendar, *shift_month(year_now, month_now, offset)), calendar, unit)

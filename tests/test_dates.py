@@ -88,6 +88,11 @@ DATELINE = "تاریخ : 1403,سه شنبه 09 مرداد17:07\n"
         ("امشب برگزار می‌شود", "امشب", ("2024-07-30", "2024-07-30", "jalali")),
         ("امروزسه‌شنبه گفت", "امروزسه‌شنبه", ("2024-07-30", "2024-07-30", "jalali")),
         ("امروز و فردا باز است", "امروز و فردا", ("2024-07-30", "2024-07-31", "jalali")),
+        ("در بیست و سه بهمن گفت", "بیست و سه بهمن", ("2024-02-12", "2024-02-12", "jalali")),
+        ("در سی‌ویکمین روز فروردین", "سی‌ویکمین روز فروردین", ("2024-04-19", "2024-04-19", "jalali")),
+        ("در ۸ ربیع ثانی", "۸ ربیع ثانی", ("2024-10-12", "2024-10-12", "hijri")),
+        ("در نیمه دوم سال", "نیمه دوم سال", ("2024-09-22", "2025-03-20", "jalali")),
+        ("از ابتدای سال تا کنون", "ابتدای سال تا کنون", ("2024-03-20", "2024-07-30", "jalali")),
     ],
 )
 def test_dates_anchored_on_the_dateline(body, span, expected):
@@ -121,6 +126,13 @@ def test_weekdays_and_weeks_on_the_dateline(body, span, expected):
         ("یکشنبه ۹۷.۳.۱۲ گفت", "یکشنبه ۹۷.۳.۱۲", ("2018-06-02", "2018-06-02", "jalali")),
         ("در 97 / 3 / 12 گفت", "97 / 3 / 12", ("2018-06-02", "2018-06-02", "jalali")),
         ("در 1200/05/10 قمری", "1200/05/10 قمری", ("1786-03-11", "1786-03-11", "hijri")),
+        ("وفات در ۱۳۰ ق", "۱۳۰ ق", ("0747-09-15", "0748-09-03", "hijri")),
+        ("در سال ۱۰ هجری شمسی", "سال ۱۰ هجری شمسی", ("0631-03-22", "0632-03-20", "jalali")),
+        ("در سال هزار و سیصد و پنجاه و هفت", "سال هزار و سیصد و پنجاه و هفت", ("1978-03-21", "1979-03-20", "jalali")),
+        ("در انتخابات ۹۲ رای داد", "۹۲", ("2013-03-21", "2014-03-20", "jalali")),
+        ("در دهه‌های ۵۰ و ۶۰", "دهه‌های ۵۰ و ۶۰", ("1971-03-21", "1991-03-20", "jalali")),
+        ("در 20-18 اكتبر 2006", "20-18 اكتبر 2006", ("2006-10-18", "2006-10-20", "gregorian")),
+        ("در سال ۵۰۰ پیش از میلاد", "سال ۵۰۰ پیش از میلاد", ("None", "None", "gregorian")),
     ],
 )
 def test_absolute_dates_as_persian_writes_them(text, span, expected):
@@ -152,6 +164,8 @@ def test_relative_and_yearless_dates_stay_open_without_a_dateline():
         "نسخه 97.3.12 منتشر شد",
         "امام جمعه تهران",
         "دو هفته آینده",
+        "سه تیر شلیک کرد",
+        "انتخابات ۲۴ نماینده",
     ],
 )
 def test_not_dates(text):
@@ -171,3 +185,27 @@ def test_clock_times_go_to_the_time_column():
     facts = extract_text("تعداد بازدید : 7 ارسال : ساعت 7 : 08 ب . ظ\nمصاحبه سه‌شنبه 2 آذر 1395 ساعت 7 : 08 ب . ظ")
     date = facts[facts.fact_type == "date"].iloc[0]
     assert (date.text, date.time) == ("سه‌شنبه 2 آذر 1395", "19:08")
+
+
+def _facts_published(text: str, published: str) -> dict[str, tuple]:
+    from pipeline.ingest import document_from_text
+    from pipeline.rules import default_rules
+    from pipeline.run import extract_tables
+
+    documents = document_from_text("doc", text)
+    documents["published"] = published
+    facts = extract_tables(documents, default_rules())["facts"]
+    return {f.text: (f.rule_id, str(f.date_start), str(f.date_end)) for f in facts[facts.fact_type == "date"].itertuples()}
+
+
+def test_a_tables_published_field_anchors_dates_when_there_is_no_dateline():
+    assert _facts_published("دیروز و ۲۵ تیر و سال گذشته و سال ۱۴۰۰", "1403/05/09") == {
+        "دیروز": ("date.relative.day@published", "2024-07-29", "2024-07-29"),
+        "۲۵ تیر": ("date.anchored.day_month@published", "2024-07-15", "2024-07-15"),
+        "سال گذشته": ("date.relative.period@published", "2023-03-21", "2024-03-19"),
+        "سال ۱۴۰۰": ("date.year", "2021-03-21", "2022-03-20"),
+    }
+    assert _facts_published("دیروز", "2024-07-30T10:00:00Z")["دیروز"] == ("date.relative.day@published", "2024-07-29", "2024-07-29")
+    assert _facts_published("دیروز", "not a date")["دیروز"] == ("date.relative.day", "None", "None")
+    # the article's own dateline comes first
+    assert _facts_published(DATELINE + "دیروز", "2020-01-01")["دیروز"] == ("date.relative.day", "2024-07-29", "2024-07-29")

@@ -20,8 +20,9 @@ from pipeline.calendars import (
     shift_month,
     span_interval,
 )
-from pipeline.facttypes import MatchContext, producer
+from pipeline.facttypes import MatchContext, finalizer, producer
 from pipeline.numbers import parse_number
+from pipeline.rules import RuleSet
 
 MONTH_LEXICONS = {"jalali": "jalali_month", "hijri": "hijri_month", "gregorian": "gregorian_month"}
 YEAR_CALENDARS = ("jalali", "gregorian")  # each has a ``<calendar>_year`` macro in rules/macros.yaml
@@ -30,7 +31,19 @@ YEAR_WORD = re.compile(r"^سال[\s\u200c]*")
 HALF_YEAR_FIRST = ("نخست", "اول")
 SATURDAY = 6  # ISO weekday that begins the Persian week
 WEEK_WORDS = re.compile(r"^(?:(?:این|همین)[\s\u200c]+)?هفته[\s\u200c]*")  # "هفته گذشته" → "گذشته"
+HYPHEN = re.compile("[-–]")
+# A day and month without a year read a small cardinal in words only as a count (سه تیر: three
+# bullets, دو دی); from ten on it is a day (پانزده خرداد, بیست و سه بهمن).
+MIN_DAY_IN_WORDS = 10
 PERIOD_UNITS = {"سال": "year", "ماه": "month", "هفته": "week"}
+
+
+# Rules whose dates are read from the article's anchor day (a dateline or a published field).
+ANCHORED_RULES = ("date.anchored.", "date.relative.")
+# Where a fact's anchor came from a table's `published` field, its rule id says so.
+PUBLISHED_ANCHOR = "@published"
+# A table's published field (folded): 2024-07-30, 2024-07-30T10:00:00Z, 1384/02/17.
+PUBLISHED_DATE = re.compile(r"\s*(?P<year>\d{4})[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})(?!\d)")
 
 
 def date_producer(name: str):
@@ -92,6 +105,11 @@ def read_month(ctx: MatchContext, surface: str | None) -> tuple[str, int] | None
     return None
 
 
+def day_group(m) -> str:
+    """The day of a match of ``{day_before_month}``: ``۲۱``, ``بیست و سه``, or ``سی‌ویکمین`` (روز ...)."""
+    return m.group("day") or m.groupdict().get("day_ordinal")
+
+
 def read_day(ctx: MatchContext, surface: str) -> int:
     surface = surface.strip()
     if surface.isdigit():
@@ -105,15 +123,25 @@ def read_day(ctx: MatchContext, surface: str) -> int:
     return int(value)
 
 
+def is_cardinal_word(ctx: MatchContext, surface: str) -> bool:
+    """A day written as a cardinal number in words (بیست و سه), not digits or an ordinal (سوم)."""
+    surface = surface.strip()
+    return not surface[0].isdigit() and ctx.lexicon_value("ordinal", surface) is None
+
+
 def cue_calendar(ctx: MatchContext, cue: str | None) -> str | None:
     return ctx.lexicon_value("calendar_cue", cue.strip()) if cue else None
 
 
 def read_year(ctx: MatchContext, text: str, cue: str | None = None, calendar: str | None = None) -> tuple[str, int]:
-    """(calendar, year) of a written year, by the rules' year ranges unless a word or month says otherwise."""
+    """(calendar, year) of a written year, by the rules' year ranges unless a word or month says
+    otherwise. A calendar word makes a short year that very year (سال ۱۰ هجری شمسی is 10, not 1410);
+    without one, or with a month, two digits abbreviate a Jalali year (سال ۹۵, فروردین ۸۶)."""
     said = cue_calendar(ctx, cue)
     if said and calendar and said != calendar:
         raise ValueError(f"{text}: calendar word says {said}, month says {calendar}")
+    if said and not calendar and len(text) < 4:
+        return said, int(text)
     calendar = calendar or said
     if len(text) == 2:
         if calendar not in (None, "jalali"):
@@ -143,7 +171,7 @@ def numeric(m, ctx):
     """Digits only: the year (or a calendar word) says the calendar; a middle part above 12 is the
     day (US order). A two-digit year takes slashes, or dots after a weekday (rules/date.yaml)."""
     sep = m.group("sep")
-    if len(m.group("year")) == 2 and ("-" in sep or ("." in sep and not m.group("weekday"))):
+    if len(m.group("year")) == 2 and ("-" in sep or ("." in sep and not m.groupdict().get("weekday"))):
         return None
     calendar, year = read_year(ctx, m.group("year"), m.group("cue"))
     month, day = int(m.group("month")), int(m.group("day"))
@@ -155,7 +183,7 @@ def numeric(m, ctx):
 @date_producer("day_month_year")
 def day_month_year(m, ctx):
     calendar, month, year = _month_and_year(m, ctx)
-    return _fact(calendar_interval(calendar, year, month, read_day(ctx, m.group("day"))), calendar, "day")
+    return _fact(calendar_interval(calendar, year, month, read_day(ctx, day_group(m))), calendar, "day")
 
 
 @date_producer("month_year")
@@ -211,6 +239,9 @@ def day_range(m, ctx):
         return None
     calendar = last[0]
     first_day, last_day = read_day(ctx, m.group("day")), read_day(ctx, m.group("day2"))
+    between = m.string[m.end("day") : m.start("day2")]
+    if not m.group("month") and first_day > last_day and HYPHEN.search(between):
+        first_day, last_day = last_day, first_day  # 20-18 اکتبر: written right to left
     if m.groupdict().get("year"):
         _, last_year = read_year(ctx, m.group("year"), m.group("cue"), calendar)
     else:
@@ -222,21 +253,47 @@ def day_range(m, ctx):
     return _fact(interval, calendar, "day") if interval[0] < interval[1] else None
 
 
-@date_producer("decade")
-def decade(m, ctx):
-    """دهه ۱۹۹۰ by its year; a two-digit decade is Jalali (دهه ۹۰ = the 1390s) unless میلادی follows."""
-    text = m.group("decade")
+def _decade_start(ctx: MatchContext, text: str, cue: str | None) -> tuple[str, int] | None:
+    """(calendar, first year) of a decade as written: ۱۹۹۰, ۹۰ (the 1390s), هفتاد; None if not one."""
     if not text.isdigit():  # دهه هفتاد
         number = parse_number(text, ctx.rules.lexicons)
         text = f"{int(number.value):02d}" if number and number.value < 100 else ""
     if not text.endswith("0"):
         return None
-    said = cue_calendar(ctx, m.group("cue"))
+    said = cue_calendar(ctx, cue)
     if len(text) == 2 and said == "gregorian":
-        calendar, first = "gregorian", 1900 + int(text)
-    else:
-        calendar, first = read_year(ctx, text, m.group("cue"))
-    return _fact(decade_interval(calendar, first), calendar, "decade")
+        return "gregorian", 1900 + int(text)
+    if len(text) == 2 and said in (None, "jalali"):
+        return read_year(ctx, text)  # دهه ۶۰ شمسی: the 1360s
+    return read_year(ctx, text, cue)
+
+
+@date_producer("decade")
+def decade(m, ctx):
+    """دهه ۱۹۹۰ by its year; a two-digit decade is Jalali (دهه ۹۰ = the 1390s) unless میلادی follows.
+    Two decades (دهه‌های ۵۰ و ۶۰) run from the first to the end of the second."""
+    first = _decade_start(ctx, m.group("decade"), m.group("cue"))
+    last = _decade_start(ctx, m.groupdict().get("decade2") or m.group("decade"), m.group("cue"))
+    if first is None or last is None or first[0] != last[0]:
+        return None
+    calendar = first[0]
+    return _fact(span_interval(calendar, (first[1],), (last[1] + 9,)), calendar, "decade")
+
+
+@date_producer("year_in_words")
+def year_in_words(m, ctx):
+    """سال هزار و سیصد و پنجاه و هفت: a number in words that is a year of some calendar."""
+    number = parse_number(m.group("year"), ctx.rules.lexicons)
+    if number is None or number.value != int(number.value) or number.value < 1000:
+        return None
+    calendar, value = read_year(ctx, str(int(number.value)), m.group("cue"))
+    return _fact(calendar_interval(calendar, value), calendar, "year")
+
+
+@date_producer("before_common_era")
+def before_common_era(m, ctx):
+    """سال ۵۰۰ پیش از میلاد: found, but with an empty interval (Python's dates start at year 1)."""
+    return _fact(None, "gregorian", "century" if m.group("century") else "year")
 
 
 @date_producer("century")
@@ -338,7 +395,9 @@ def day_month_anchored(m, ctx):
     month = read_month(ctx, m.group("month"))
     if month is None:
         return None
-    day = read_day(ctx, m.group("day"))
+    day = read_day(ctx, day_group(m))
+    if day < MIN_DAY_IN_WORDS and m.group("day") and is_cardinal_word(ctx, m.group("day")):
+        return None  # "سه تیر شلیک کرد": three bullets
     found = anchored_year(ctx, month[0], month[1], day, m.group("rel"))
     interval = None if found is None else calendar_interval(month[0], found, month[1], day)
     return _fact(interval, month[0], "day")
@@ -408,6 +467,16 @@ def relative_weekday(m, ctx):
     return _fact((first, last), ctx.dateline_calendar, "day")
 
 
+@date_producer("year_to_date")
+def year_to_date(m, ctx):
+    """ابتدای سال تا کنون: from the first day of the dateline's year (or the year a word names) to the dateline."""
+    if ctx.dateline is None:
+        return _fact(None, None, "day")
+    calendar, value = _dateline_year(ctx, m.groupdict())
+    first, _ = calendar_interval(calendar, value)
+    return _fact((first, ctx.dateline), calendar, "day") if first <= ctx.dateline else None
+
+
 @date_producer("relative_period")
 def relative_period(m, ctx):
     """سال گذشته, امسال, ماه جاری, هفته آینده, این هفته: the dateline's year, month or week, shifted."""
@@ -426,3 +495,30 @@ def relative_period(m, ctx):
         return _fact((first, first + dt.timedelta(days=6)), calendar, unit)
     year_now, month_now, _ = from_gregorian(calendar, ctx.dateline)
     return _fact(calendar_interval(calendar, *shift_month(year_now, month_now, offset)), calendar, unit)
+
+
+def read_published(rules: RuleSet, published: str | None) -> tuple[dt.date, str] | None:
+    """(Gregorian day, calendar) of a table's ``published`` field, folded (ASCII digits); its year
+    says the calendar (1384/02/17 is Jalali). None if it is missing or not such a date."""
+    if not isinstance(published, str):
+        return None
+    found = PUBLISHED_DATE.match(published)
+    if not found:
+        return None
+    try:
+        calendar, year = read_year(MatchContext(rules=rules), found["year"])
+        day, _ = calendar_interval(calendar, year, int(found["month"]), int(found["day"]))
+    except ValueError:
+        return None
+    return day, calendar
+
+
+@finalizer("date")
+def name_the_published_anchor(candidates: list, ctx: MatchContext) -> list:
+    """A date read from a table's ``published`` field rather than a dateline: its rule id ends in
+    ``@published`` (``date.relative.day@published``)."""
+    if ctx.anchor == "published":
+        for cand in candidates:
+            if cand.rule_id.startswith(ANCHORED_RULES) and cand.values.get("date_start") is not None:
+                cand.rule_id += PUBLISHED_ANCHOR
+    return candidates

@@ -35,7 +35,8 @@ HYPHEN = re.compile("[-–]")
 # A day and month without a year read a small cardinal in words only as a count (سه تیر: three
 # bullets, دو دی); from ten on it is a day (پانزده خرداد, بیست و سه بهمن).
 MIN_DAY_IN_WORDS = 10
-PERIOD_UNITS = {"سال": "year", "ماه": "month", "هفته": "week"}
+WORD_YEAR_TWO_DIGITS = 50  # the smallest year in words read as a two-digit Jalali year
+PERIOD_UNITS = {"سال": "year", "ماه": "month", "هفته": "week", "روز": "day"}
 
 
 # Rules whose dates are read from the article's anchor day (a dateline or a published field).
@@ -282,12 +283,20 @@ def decade(m, ctx):
 
 @date_producer("year_in_words")
 def year_in_words(m, ctx):
-    """سال هزار و سیصد و پنجاه و هفت: a number in words that is a year of some calendar."""
-    number = parse_number(m.group("year"), ctx.rules.lexicons)
-    if number is None or number.value != int(number.value) or number.value < 1000:
+    """سال هزار و سیصد و پنجاه و هفت, سال دوهزاروده: a number in words that is a year of some
+    calendar; سال نود و دو abbreviates 1392 as سال ۹۲ does (from fifty on: سال دو is no year)."""
+    number = parse_number(m.group("year") or spaced_out(ctx, m.group("glued_year")), ctx.rules.lexicons)
+    if number is None or number.value != int(number.value) or not (WORD_YEAR_TWO_DIGITS <= number.value < 100 or number.value >= 1000):
         return None
-    calendar, value = read_year(ctx, str(int(number.value)), m.group("cue"))
+    calendar, value = read_year(ctx, f"{int(number.value):02d}", m.group("cue"))
     return _fact(calendar_interval(calendar, value), calendar, "year")
+
+
+def spaced_out(ctx: MatchContext, glued: str) -> str:
+    """A number in words written without spaces, spaced as the number reader reads it:
+    "دوهزاروده" → "دو هزار و ده" (number words first, so نود is ninety, not ن و د)."""
+    words = _compiled(f"{ctx.rules.macros['glued_number_word']}|و")
+    return " ".join(words.findall(glued))
 
 
 @date_producer("before_common_era")
@@ -475,6 +484,28 @@ def year_to_date(m, ctx):
     calendar, value = _dateline_year(ctx, m.groupdict())
     first, _ = calendar_interval(calendar, value)
     return _fact((first, ctx.dateline), calendar, "day") if first <= ctx.dateline else None
+
+
+@date_producer("relative_ago")
+def relative_ago(m, ctx):
+    """دو روز پیش, ۳ ماه قبل: the day, week, month or year that many units before the dateline's."""
+    unit = PERIOD_UNITS.get(m.group("unit"), "day")
+    count = parse_number(m.group("count"), ctx.rules.lexicons)
+    if count is None or count.value != int(count.value):
+        return None
+    if ctx.dateline is None:
+        return _fact(None, None, unit)
+    calendar, back = ctx.dateline_calendar or "gregorian", int(count.value)
+    if unit == "day":
+        day = ctx.dateline - dt.timedelta(days=back)
+        return _fact((day, day), calendar, unit)
+    if unit == "week":
+        first = _week_start(ctx.dateline) - dt.timedelta(days=7 * back)
+        return _fact((first, first + dt.timedelta(days=6)), calendar, unit)
+    year_now, month_now, _ = from_gregorian(calendar, ctx.dateline)
+    if unit == "month":
+        return _fact(calendar_interval(calendar, *shift_month(year_now, month_now, -back)), calendar, unit)
+    return _fact(calendar_interval(calendar, year_now - back), calendar, unit)
 
 
 @date_producer("relative_period")

@@ -43,6 +43,7 @@ PERIOD_UNITS = {"سال": "year", "ماه": "month", "هفته": "week", "روز
 ANCHORED_RULES = ("date.anchored.", "date.relative.")
 # Where a fact's anchor came from a table's `published` field, its rule id says so.
 PUBLISHED_ANCHOR = "@published"
+PERIOD_PART_REACH = 20  # how far before a date a word of rules/lexicons/period_part.yaml is looked for
 # A table's published field (folded): 2024-07-30, 2024-07-30T10:00:00Z, 1384/02/17.
 PUBLISHED_DATE = re.compile(r"\s*(?P<year>\d{4})[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})(?!\d)")
 
@@ -414,7 +415,7 @@ def day_month_anchored(m, ctx):
 
 @date_producer("month_anchored")
 def month_anchored(m, ctx):
-    month = read_month(ctx, m.group("month") or m.group("month_after"))
+    month = read_month(ctx, m.group("month") or m.group("month_after") or m.group("month_part"))
     if month is None:
         return None
     found = anchored_year(ctx, month[0], month[1], relative=m.group("rel"))
@@ -425,12 +426,12 @@ def month_anchored(m, ctx):
 @date_producer("relative_day")
 def relative_day(m, ctx):
     """دیروز, امشب, صبح امروز سه‌شنبه; امروز و فردا runs from the first day to the second. A bare
-    امروز or فردا often means "nowadays" or "the future" and is left out."""
+    امروز or فردا (rules/lexicons/relative_day_vague.yaml) is left out."""
     if m.group("count"):
         return None  # "دو روز گذشته" is a duration
     offsets = [int(ctx.lexicon_value("relative_day", m.group(g))) for g in ("word", "word2") if m.group(g)]
     said_when = m.group("part") or m.group("part_after") or m.group("weekday") or m.group("word2")
-    if offsets[0] >= 0 and not said_when and ctx.lexicon_value("time_of_day", m.group("word")) is None:
+    if not said_when and ctx.lexicon_value("relative_day_vague", m.group("word")) is not None:
         return None
     if ctx.dateline is None:
         return _fact(None, None, "day")
@@ -545,11 +546,14 @@ def read_published(rules: RuleSet, published: str | None) -> tuple[dt.date, str]
 
 
 @finalizer("date")
-def name_the_published_anchor(candidates: list, ctx: MatchContext) -> list:
-    """A date read from a table's ``published`` field rather than a dateline: its rule id ends in
-    ``@published`` (``date.relative.day@published``)."""
-    if ctx.anchor == "published":
-        for cand in candidates:
-            if cand.rule_id.startswith(ANCHORED_RULES) and cand.values.get("date_start") is not None:
-                cand.rule_id += PUBLISHED_ANCHOR
+def finish_dates(candidates: list, ctx: MatchContext) -> list:
+    """A date after a word of ``period_part`` (اواخر آبان ۱۳۹۸, پایان سال جاری) starts at the word;
+    a date read from a table's ``published`` field rather than a dateline says so in its rule id
+    (``date.relative.day@published``)."""
+    part_before = _compiled(f"(?:{ctx.rules.macros['period_part']})[ \t\u200c]+$")
+    for cand in candidates:
+        if found := part_before.search(ctx.text, max(0, cand.start - PERIOD_PART_REACH), cand.start):
+            cand.start = found.start()
+        if ctx.anchor == "published" and cand.rule_id.startswith(ANCHORED_RULES) and cand.values.get("date_start") is not None:
+            cand.rule_id += PUBLISHED_ANCHOR
     return candidates

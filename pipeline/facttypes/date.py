@@ -439,9 +439,14 @@ def relative_day(m, ctx):
     return _fact((first, last), ctx.dateline_calendar, "day")
 
 
+def _relative_calendar(ctx: MatchContext, groups: dict) -> str:
+    """The calendar of a relative date: a calendar word's (سال گذشته میلادی), else the dateline's."""
+    return cue_calendar(ctx, groups.get("cue")) or ctx.dateline_calendar or "gregorian"
+
+
 def _dateline_year(ctx: MatchContext, groups: dict) -> tuple[str, int]:
     """(calendar, year) that امسال or "سال گذشته" (groups ``year_word``/``rel``) name, by the dateline."""
-    calendar = ctx.dateline_calendar or "gregorian"
+    calendar = _relative_calendar(ctx, groups)
     offset, _ = _relative_offset(ctx, groups.get("year_word") or groups.get("rel"))
     return calendar, from_gregorian(calendar, ctx.dateline)[0] + offset
 
@@ -517,7 +522,7 @@ def relative_period(m, ctx):
     unit = PERIOD_UNITS.get(m.group("unit") or m.group("this_unit"), "year")
     if ctx.dateline is None:
         return _fact(None, None, unit)
-    calendar = ctx.dateline_calendar or "gregorian"
+    calendar = _relative_calendar(ctx, m.groupdict())
     offset = int(ctx.lexicon_value("relative_period", m.group("rel"))) if m.group("rel") else 0
     if unit == "year":
         calendar, value = _dateline_year(ctx, m.groupdict())

@@ -425,13 +425,16 @@ def month_anchored(m, ctx):
 
 @date_producer("relative_day")
 def relative_day(m, ctx):
-    """دیروز, امشب, صبح امروز سه‌شنبه; امروز و فردا runs from the first day to the second. A bare
-    امروز or فردا (rules/lexicons/relative_day_vague.yaml) is left out."""
+    """امروز, دیشب, صبح امروز سه‌شنبه; امروز و فردا runs from the first day to the second. A bare
+    امروز or فردا (relative_day_vague) with a word of nowadays_word next to it (دنیای امروز) is no date."""
     if m.group("count"):
         return None  # "دو روز گذشته" is a duration
     offsets = [int(ctx.lexicon_value("relative_day", m.group(g))) for g in ("word", "word2") if m.group(g)]
     said_when = m.group("part") or m.group("part_after") or m.group("weekday") or m.group("word2")
-    if not said_when and ctx.lexicon_value("relative_day_vague", m.group("word")) is not None:
+    nowadays = ctx.lexicon_value("nowadays_word", m.group("vague_before")) in ("before", "around") or (
+        ctx.lexicon_value("nowadays_word", (m.group("vague_after") or "").strip()) in ("after", "around")
+    )
+    if nowadays and not said_when and ctx.lexicon_value("relative_day_vague", m.group("word")) is not None:
         return None
     if ctx.dateline is None:
         return _fact(None, None, "day")

@@ -15,7 +15,8 @@ from typing import Any, Callable
 import pandas as pd
 
 from pipeline.facttypes import MatchContext, get_finalizer, get_producer, is_on_request
-from pipeline.normalize import OffsetMap
+from pipeline.facttypes.date import read_published
+from pipeline.normalize import OffsetMap, fold_table
 from pipeline.prefilter import ArticleLines
 from pipeline.rules import Rule, RuleSet, StartsNear, default_rules
 from pipeline.schemas import MATCHED_TYPES, SCHEMAS
@@ -142,12 +143,21 @@ def dateline_fact(doc) -> dict[str, Any] | None:
     }
 
 
+def date_anchor(doc, rules: RuleSet) -> tuple[Any, str | None, str | None]:
+    """(day, calendar, source) that relative dates are read from: the article's dateline, else the
+    ``published`` field of a table input; (None, None, None) when there is neither."""
+    if not pd.isna(doc.dateline_date):
+        return doc.dateline_date, doc.dateline_calendar, "dateline"
+    published = getattr(doc, "published", None)
+    published = read_published(rules, published.translate(fold_table())) if isinstance(published, str) else None
+    return (*published, "published") if published else (None, None, None)
+
+
 def match_document(doc, text: str, offsets: OffsetMap, sentence_starts: list[int], rules: RuleSet) -> list[dict]:
     """All facts of one document, as rows with raw offsets."""
-    dateline = None if pd.isna(doc.dateline_date) else doc.dateline_date
-    calendar = doc.dateline_calendar if dateline else None
+    dateline, calendar, anchor = date_anchor(doc, rules)
     lines = ArticleLines(text, rules.line_finder)
-    ctx = MatchContext(rules=rules, text=text, dateline=dateline, dateline_calendar=calendar, lines=lines)
+    ctx = MatchContext(rules=rules, text=text, dateline=dateline, dateline_calendar=calendar, anchor=anchor, lines=lines)
     rows = []
     header = dateline_fact(doc)
     if header:

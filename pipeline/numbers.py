@@ -135,12 +135,13 @@ def number_macros(lexicons: dict[str, Lexicon]) -> dict[str, str]:
     word_number = f"{WORD_START}{_compound(word_quantity, last_side_by_side, w)}{NUMBER_END}"
     ordinals = lexicons["number_ordinal"]
     scales = set(lexicons["scale"].values.values())
-    ordinal_word = f"{WORD_START}{_alternatives(ordinals)}{WORD_END}"
+    ordinal_tail = f"{_alternatives(ordinals)}{WORD_END}"  # after و, glued too: "سی‌ویکمین"
+    ordinal_word = f"{WORD_START}{ordinal_tail}"
     scale_ordinal = f"{WORD_START}{_alternatives(ordinals, lambda v: v in scales)}{WORD_END}"
     # words before an ordinal join it with و ("بیست و یکم") or, for a scale, side by side
     # ("دو هزارمین"); digits take a suffix ("۲۱ام"), so "سال ۱۴۰۰ اولین" is not 1401
     ordinal = (
-        f"(?:(?:{word_number}{j})?{ordinal_word}"
+        f"(?:{word_number}{j}{ordinal_tail}|{ordinal_word}"
         f"|{number}{GAP}{scale_ordinal}"
         f"|{DIGITS}{ORDINAL_DIGIT_SUFFIX}{WORD_END})"
     )

@@ -39,6 +39,7 @@ class MatchContext:
     text: str = ""  # the document's normalized text
     dateline: dt.date | None = None
     dateline_calendar: str | None = None  # the calendar the dateline is written in
+    anchor: str | None = None  # where ``dateline`` comes from: "dateline", or "published" (a table's field)
     lines: Any = None  # the article's lines (pipeline.prefilter.ArticleLines) while matching
 
     def lexicon_value(self, lexicon: str, surface: str | None) -> Any:

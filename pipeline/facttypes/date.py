@@ -20,14 +20,32 @@ from pipeline.calendars import (
     shift_month,
     span_interval,
 )
-from pipeline.facttypes import MatchContext, producer
+from pipeline.facttypes import MatchContext, finalizer, producer
 from pipeline.numbers import parse_number
+from pipeline.rules import RuleSet
 
 MONTH_LEXICONS = {"jalali": "jalali_month", "hijri": "hijri_month", "gregorian": "gregorian_month"}
 YEAR_CALENDARS = ("jalali", "gregorian")  # each has a ``<calendar>_year`` macro in rules/macros.yaml
 MONTH_WORD = re.compile(r"^ماه[\s\u200c]+|[\s\u200c]?ماه$")  # "مهرماه", "ماه مه" name the month
 YEAR_WORD = re.compile(r"^سال[\s\u200c]*")
 HALF_YEAR_FIRST = ("نخست", "اول")
+SATURDAY = 6  # ISO weekday that begins the Persian week
+WEEK_WORDS = re.compile(r"^(?:(?:این|همین)[\s\u200c]+)?هفته[\s\u200c]*")  # "هفته گذشته" → "گذشته"
+HYPHEN = re.compile("[-–]")
+# A day and month without a year read a small cardinal in words only as a count (سه تیر: three
+# bullets, دو دی); from ten on it is a day (پانزده خرداد, بیست و سه بهمن).
+MIN_DAY_IN_WORDS = 10
+WORD_YEAR_TWO_DIGITS = 50  # the smallest year in words read as a two-digit Jalali year
+PERIOD_UNITS = {"سال": "year", "ماه": "month", "هفته": "week", "روز": "day"}
+
+
+# Rules whose dates are read from the article's anchor day (a dateline or a published field).
+ANCHORED_RULES = ("date.anchored.", "date.relative.")
+# Where a fact's anchor came from a table's `published` field, its rule id says so.
+PUBLISHED_ANCHOR = "@published"
+PERIOD_PART_REACH = 20  # how far before a date a word of rules/lexicons/period_part.yaml is looked for
+# A table's published field (folded): 2024-07-30, 2024-07-30T10:00:00Z, 1384/02/17.
+PUBLISHED_DATE = re.compile(r"\s*(?P<year>\d{4})[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})(?!\d)")
 
 
 def date_producer(name: str):
@@ -89,6 +107,11 @@ def read_month(ctx: MatchContext, surface: str | None) -> tuple[str, int] | None
     return None
 
 
+def day_group(m) -> str:
+    """The day of a match of ``{day_before_month}``: ``۲۱``, ``بیست و سه``, or ``سی‌ویکمین`` (روز ...)."""
+    return m.group("day") or m.groupdict().get("day_ordinal")
+
+
 def read_day(ctx: MatchContext, surface: str) -> int:
     surface = surface.strip()
     if surface.isdigit():
@@ -102,15 +125,25 @@ def read_day(ctx: MatchContext, surface: str) -> int:
     return int(value)
 
 
+def is_cardinal_word(ctx: MatchContext, surface: str) -> bool:
+    """A day written as a cardinal number in words (بیست و سه), not digits or an ordinal (سوم)."""
+    surface = surface.strip()
+    return not surface[0].isdigit() and ctx.lexicon_value("ordinal", surface) is None
+
+
 def cue_calendar(ctx: MatchContext, cue: str | None) -> str | None:
     return ctx.lexicon_value("calendar_cue", cue.strip()) if cue else None
 
 
 def read_year(ctx: MatchContext, text: str, cue: str | None = None, calendar: str | None = None) -> tuple[str, int]:
-    """(calendar, year) of a written year, by the rules' year ranges unless a word or month says otherwise."""
+    """(calendar, year) of a written year, by the rules' year ranges unless a word or month says
+    otherwise. A calendar word makes a short year that very year (سال ۱۰ هجری شمسی is 10, not 1410);
+    without one, or with a month, two digits abbreviate a Jalali year (سال ۹۵, فروردین ۸۶)."""
     said = cue_calendar(ctx, cue)
     if said and calendar and said != calendar:
         raise ValueError(f"{text}: calendar word says {said}, month says {calendar}")
+    if said and not calendar and len(text) < 4:
+        return said, int(text)
     calendar = calendar or said
     if len(text) == 2:
         if calendar not in (None, "jalali"):
@@ -137,8 +170,12 @@ def _month_and_year(m, ctx, month_group="month") -> tuple[str, int, int]:
 
 @date_producer("numeric")
 def numeric(m, ctx):
-    """Digits only: the four-digit year says the calendar; a middle part above 12 is the day (US order)."""
-    calendar, year = read_year(ctx, m.group("year"))
+    """Digits only: the year (or a calendar word) says the calendar; a middle part above 12 is the
+    day (US order). A two-digit year takes slashes, or dots after a weekday (rules/date.yaml)."""
+    sep = m.group("sep")
+    if len(m.group("year")) == 2 and ("-" in sep or ("." in sep and not m.groupdict().get("weekday"))):
+        return None
+    calendar, year = read_year(ctx, m.group("year"), m.group("cue"))
     month, day = int(m.group("month")), int(m.group("day"))
     if month > 12 and day <= 12:
         month, day = day, month
@@ -148,7 +185,7 @@ def numeric(m, ctx):
 @date_producer("day_month_year")
 def day_month_year(m, ctx):
     calendar, month, year = _month_and_year(m, ctx)
-    return _fact(calendar_interval(calendar, year, month, read_day(ctx, m.group("day"))), calendar, "day")
+    return _fact(calendar_interval(calendar, year, month, read_day(ctx, day_group(m))), calendar, "day")
 
 
 @date_producer("month_year")
@@ -204,6 +241,9 @@ def day_range(m, ctx):
         return None
     calendar = last[0]
     first_day, last_day = read_day(ctx, m.group("day")), read_day(ctx, m.group("day2"))
+    between = m.string[m.end("day") : m.start("day2")]
+    if not m.group("month") and first_day > last_day and HYPHEN.search(between):
+        first_day, last_day = last_day, first_day  # 20-18 اکتبر: written right to left
     if m.groupdict().get("year"):
         _, last_year = read_year(ctx, m.group("year"), m.group("cue"), calendar)
     else:
@@ -215,21 +255,55 @@ def day_range(m, ctx):
     return _fact(interval, calendar, "day") if interval[0] < interval[1] else None
 
 
-@date_producer("decade")
-def decade(m, ctx):
-    """دهه ۱۹۹۰ by its year; a two-digit decade is Jalali (دهه ۹۰ = the 1390s) unless میلادی follows."""
-    text = m.group("decade")
+def _decade_start(ctx: MatchContext, text: str, cue: str | None) -> tuple[str, int] | None:
+    """(calendar, first year) of a decade as written: ۱۹۹۰, ۹۰ (the 1390s), هفتاد; None if not one."""
     if not text.isdigit():  # دهه هفتاد
         number = parse_number(text, ctx.rules.lexicons)
         text = f"{int(number.value):02d}" if number and number.value < 100 else ""
     if not text.endswith("0"):
         return None
-    said = cue_calendar(ctx, m.group("cue"))
+    said = cue_calendar(ctx, cue)
     if len(text) == 2 and said == "gregorian":
-        calendar, first = "gregorian", 1900 + int(text)
-    else:
-        calendar, first = read_year(ctx, text, m.group("cue"))
-    return _fact(decade_interval(calendar, first), calendar, "decade")
+        return "gregorian", 1900 + int(text)
+    if len(text) == 2 and said in (None, "jalali"):
+        return read_year(ctx, text)  # دهه ۶۰ شمسی: the 1360s
+    return read_year(ctx, text, cue)
+
+
+@date_producer("decade")
+def decade(m, ctx):
+    """دهه ۱۹۹۰ by its year; a two-digit decade is Jalali (دهه ۹۰ = the 1390s) unless میلادی follows.
+    Two decades (دهه‌های ۵۰ و ۶۰) run from the first to the end of the second."""
+    first = _decade_start(ctx, m.group("decade"), m.group("cue"))
+    last = _decade_start(ctx, m.groupdict().get("decade2") or m.group("decade"), m.group("cue"))
+    if first is None or last is None or first[0] != last[0]:
+        return None
+    calendar = first[0]
+    return _fact(span_interval(calendar, (first[1],), (last[1] + 9,)), calendar, "decade")
+
+
+@date_producer("year_in_words")
+def year_in_words(m, ctx):
+    """سال هزار و سیصد و پنجاه و هفت, سال دوهزاروده: a number in words that is a year of some
+    calendar; سال نود و دو abbreviates 1392 as سال ۹۲ does (from fifty on: سال دو is no year)."""
+    number = parse_number(m.group("year") or spaced_out(ctx, m.group("glued_year")), ctx.rules.lexicons)
+    if number is None or number.value != int(number.value) or not (WORD_YEAR_TWO_DIGITS <= number.value < 100 or number.value >= 1000):
+        return None
+    calendar, value = read_year(ctx, f"{int(number.value):02d}", m.group("cue"))
+    return _fact(calendar_interval(calendar, value), calendar, "year")
+
+
+def spaced_out(ctx: MatchContext, glued: str) -> str:
+    """A number in words written without spaces, spaced as the number reader reads it:
+    "دوهزاروده" → "دو هزار و ده" (number words first, so نود is ninety, not ن و د)."""
+    words = _compiled(f"{ctx.rules.macros['glued_number_word']}|و")
+    return " ".join(words.findall(glued))
+
+
+@date_producer("before_common_era")
+def before_common_era(m, ctx):
+    """سال ۵۰۰ پیش از میلاد: found, but with an empty interval (Python's dates start at year 1)."""
+    return _fact(None, "gregorian", "century" if m.group("century") else "year")
 
 
 @date_producer("century")
@@ -331,7 +405,9 @@ def day_month_anchored(m, ctx):
     month = read_month(ctx, m.group("month"))
     if month is None:
         return None
-    day = read_day(ctx, m.group("day"))
+    day = read_day(ctx, day_group(m))
+    if day < MIN_DAY_IN_WORDS and m.group("day") and is_cardinal_word(ctx, m.group("day")):
+        return None  # "سه تیر شلیک کرد": three bullets
     found = anchored_year(ctx, month[0], month[1], day, m.group("rel"))
     interval = None if found is None else calendar_interval(month[0], found, month[1], day)
     return _fact(interval, month[0], "day")
@@ -339,7 +415,7 @@ def day_month_anchored(m, ctx):
 
 @date_producer("month_anchored")
 def month_anchored(m, ctx):
-    month = read_month(ctx, m.group("month") or m.group("month_after"))
+    month = read_month(ctx, m.group("month") or m.group("month_after") or m.group("month_part"))
     if month is None:
         return None
     found = anchored_year(ctx, month[0], month[1], relative=m.group("rel"))
@@ -349,37 +425,143 @@ def month_anchored(m, ctx):
 
 @date_producer("relative_day")
 def relative_day(m, ctx):
-    """دیروز, صبح امروز سه‌شنبه; a bare امروز or فردا often means "nowadays" or "the future" and is left out."""
+    """امروز, دیشب, صبح امروز سه‌شنبه; امروز و فردا runs from the first day to the second. A bare
+    امروز or فردا (relative_day_vague) with a word of nowadays_word next to it (دنیای امروز) is no date."""
     if m.group("count"):
         return None  # "دو روز گذشته" is a duration
-    offset = int(ctx.lexicon_value("relative_day", m.group("word")))
-    if offset >= 0 and not (m.group("part") or m.group("part_after") or m.group("weekday")):
+    offsets = [int(ctx.lexicon_value("relative_day", m.group(g))) for g in ("word", "word2") if m.group(g)]
+    said_when = m.group("part") or m.group("part_after") or m.group("weekday") or m.group("word2")
+    nowadays = ctx.lexicon_value("nowadays_word", m.group("vague_before")) in ("before", "around") or (
+        ctx.lexicon_value("nowadays_word", (m.group("vague_after") or "").strip()) in ("after", "around")
+    )
+    if nowadays and not said_when and ctx.lexicon_value("relative_day_vague", m.group("word")) is not None:
         return None
     if ctx.dateline is None:
         return _fact(None, None, "day")
-    day = ctx.dateline + dt.timedelta(days=offset)
-    return _fact((day, day), ctx.dateline_calendar, "day")
+    first, last = (ctx.dateline + dt.timedelta(days=offset) for offset in (min(offsets), max(offsets)))
+    return _fact((first, last), ctx.dateline_calendar, "day")
+
+
+def _relative_calendar(ctx: MatchContext, groups: dict) -> str:
+    """The calendar of a relative date: a calendar word's (سال گذشته میلادی), else the dateline's."""
+    return cue_calendar(ctx, groups.get("cue")) or ctx.dateline_calendar or "gregorian"
 
 
 def _dateline_year(ctx: MatchContext, groups: dict) -> tuple[str, int]:
     """(calendar, year) that امسال or "سال گذشته" (groups ``year_word``/``rel``) name, by the dateline."""
-    calendar = ctx.dateline_calendar or "gregorian"
+    calendar = _relative_calendar(ctx, groups)
     offset, _ = _relative_offset(ctx, groups.get("year_word") or groups.get("rel"))
     return calendar, from_gregorian(calendar, ctx.dateline)[0] + offset
 
 
-@date_producer("relative_period")
-def relative_period(m, ctx):
-    """سال گذشته, امسال, ماه جاری: the year or month of the dateline's calendar, shifted."""
-    if m.group("count"):
-        return None  # "۳۰ سال گذشته" is a duration, "مدت مشابه سال قبل" a comparison
-    unit = "month" if m.group("unit") == "ماه" else "year"
+def _week_start(day: dt.date) -> dt.date:
+    """The Saturday that begins the Persian week of ``day``."""
+    return day - dt.timedelta(days=(day.isoweekday() - SATURDAY) % 7)
+
+
+def _weekday_day(ctx: MatchContext, weekday: str, relative: str | None) -> dt.date:
+    """The day a weekday names: in the dateline's week, or the week a word gives (هفته گذشته), or
+    the last one before the dateline (چهارشنبه گذشته) or the next one after it (دوشنبه آینده)."""
+    iso = int(ctx.lexicon_value("weekday", weekday))
+    relative = (relative or "").strip()
+    word = WEEK_WORDS.sub("", relative)
+    offset = int(ctx.lexicon_value("relative_period", word)) if word else 0
+    if offset and relative == word:
+        step = -1 if offset < 0 else 1
+        days = (step * (iso - ctx.dateline.isoweekday())) % 7 or 7
+        return ctx.dateline + dt.timedelta(days=step * days)
+    return _week_start(ctx.dateline) + dt.timedelta(days=7 * offset + (iso - SATURDAY) % 7)
+
+
+@date_producer("relative_weekday")
+def relative_weekday(m, ctx):
+    """شنبه عصر, چهارشنبه گذشته, دوشنبه تا پنجشنبه این هفته (from the first day to the second)."""
+    if ctx.dateline is None:
+        return _fact(None, None, "day")
+    first = _weekday_day(ctx, m.group("weekday"), m.group("rel"))
+    last = _weekday_day(ctx, m.group("weekday2"), m.group("rel")) if m.group("weekday2") else first
+    if last < first:
+        last += dt.timedelta(days=7)  # پنجشنبه تا شنبه
+    return _fact((first, last), ctx.dateline_calendar, "day")
+
+
+@date_producer("year_to_date")
+def year_to_date(m, ctx):
+    """ابتدای سال تا کنون: from the first day of the dateline's year (or the year a word names) to the dateline."""
+    if ctx.dateline is None:
+        return _fact(None, None, "day")
+    calendar, value = _dateline_year(ctx, m.groupdict())
+    first, _ = calendar_interval(calendar, value)
+    return _fact((first, ctx.dateline), calendar, "day") if first <= ctx.dateline else None
+
+
+@date_producer("relative_ago")
+def relative_ago(m, ctx):
+    """دو روز پیش, ۳ ماه قبل: the day, week, month or year that many units before the dateline's."""
+    unit = PERIOD_UNITS.get(m.group("unit"), "day")
+    count = parse_number(m.group("count"), ctx.rules.lexicons)
+    if count is None or count.value != int(count.value):
+        return None
     if ctx.dateline is None:
         return _fact(None, None, unit)
+    calendar, back = ctx.dateline_calendar or "gregorian", int(count.value)
+    if unit == "day":
+        day = ctx.dateline - dt.timedelta(days=back)
+        return _fact((day, day), calendar, unit)
+    if unit == "week":
+        first = _week_start(ctx.dateline) - dt.timedelta(days=7 * back)
+        return _fact((first, first + dt.timedelta(days=6)), calendar, unit)
+    year_now, month_now, _ = from_gregorian(calendar, ctx.dateline)
+    if unit == "month":
+        return _fact(calendar_interval(calendar, *shift_month(year_now, month_now, -back)), calendar, unit)
+    return _fact(calendar_interval(calendar, year_now - back), calendar, unit)
+
+
+@date_producer("relative_period")
+def relative_period(m, ctx):
+    """سال گذشته, امسال, ماه جاری, هفته آینده, این هفته: the dateline's year, month or week, shifted."""
+    if m.group("count"):
+        return None  # "۳۰ سال گذشته" is a duration, "مدت مشابه سال قبل" a comparison
+    unit = PERIOD_UNITS.get(m.group("unit") or m.group("this_unit"), "year")
+    if ctx.dateline is None:
+        return _fact(None, None, unit)
+    calendar = _relative_calendar(ctx, m.groupdict())
+    offset = int(ctx.lexicon_value("relative_period", m.group("rel"))) if m.group("rel") else 0
     if unit == "year":
         calendar, value = _dateline_year(ctx, m.groupdict())
         return _fact(calendar_interval(calendar, value), calendar, unit)
-    calendar = ctx.dateline_calendar or "gregorian"
+    if unit == "week":
+        first = _week_start(ctx.dateline) + dt.timedelta(days=7 * offset)
+        return _fact((first, first + dt.timedelta(days=6)), calendar, unit)
     year_now, month_now, _ = from_gregorian(calendar, ctx.dateline)
-    shifted = shift_month(year_now, month_now, int(ctx.lexicon_value("relative_period", m.group("rel"))))
-    return _fact(calendar_interval(calendar, *shifted), calendar, unit)
+    return _fact(calendar_interval(calendar, *shift_month(year_now, month_now, offset)), calendar, unit)
+
+
+def read_published(rules: RuleSet, published: str | None) -> tuple[dt.date, str] | None:
+    """(Gregorian day, calendar) of a table's ``published`` field, folded (ASCII digits); its year
+    says the calendar (1384/02/17 is Jalali). None if it is missing or not such a date."""
+    if not isinstance(published, str):
+        return None
+    found = PUBLISHED_DATE.match(published)
+    if not found:
+        return None
+    try:
+        calendar, year = read_year(MatchContext(rules=rules), found["year"])
+        day, _ = calendar_interval(calendar, year, int(found["month"]), int(found["day"]))
+    except ValueError:
+        return None
+    return day, calendar
+
+
+@finalizer("date")
+def finish_dates(candidates: list, ctx: MatchContext) -> list:
+    """A date after a word of ``period_part`` (اواخر آبان ۱۳۹۸, پایان سال جاری) starts at the word;
+    a date read from a table's ``published`` field rather than a dateline says so in its rule id
+    (``date.relative.day@published``)."""
+    part_before = _compiled(f"(?:{ctx.rules.macros['period_part']})[ \t\u200c]+$")
+    for cand in candidates:
+        if found := part_before.search(ctx.text, max(0, cand.start - PERIOD_PART_REACH), cand.start):
+            cand.start = found.start()
+        if ctx.anchor == "published" and cand.rule_id.startswith(ANCHORED_RULES) and cand.values.get("date_start") is not None:
+            cand.rule_id += PUBLISHED_ANCHOR
+    return candidates

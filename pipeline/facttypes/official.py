@@ -678,7 +678,10 @@ def _registry_name(person: Person, ctx: MatchContext) -> str | None:
 def _registry_name_of(core_and_title: tuple, ctx: MatchContext) -> str | None:
     core, title = core_and_title
     lexicon = ctx.rules.lexicon("official_registry")
-    for form in lexicon.forms:
+    by_ends = _registry_index(ctx).forms_by_ends
+    # only forms whose last word, or whose words run together, end like the name's can be it
+    candidates = set(by_ends.get(_ends_key(core[-1]), ())) | set(by_ends.get(_ends_key("".join(core)), ()))
+    for _, form in sorted(candidates):
         canonical = lexicon.value(form)
         office = ctx.lexicon_value("official_registry_title", canonical)
         if same_name(list(core), form.split(), ctx) and _titles_agree(title, office):
@@ -744,11 +747,14 @@ REGISTRY_NAMES = RulesMemo(_registry_name_of)
 
 @dataclass(frozen=True)
 class RegistryIndex:
-    """The registry's one-word forms by their :func:`_shape` (in the lexicon's order), and
-    every shape a one-word mention of a registry person may have (see :func:`_may_be_named`)."""
+    """The registry's one-word forms by their :func:`_shape` (in the lexicon's order), every
+    shape a one-word mention of a registry person may have (see :func:`_may_be_named`), and
+    every form, with its place in the lexicon, by the :func:`_ends_key` of its last word and of
+    its words run together (what :func:`same_name` compares)."""
 
     forms_by_shape: dict[tuple, list[str]]
     mention_shapes: frozenset[tuple[int, str, str]]
+    forms_by_ends: dict[tuple[str, str], list[tuple[int, str]]]
 
 
 def _registry_index(ctx: MatchContext) -> RegistryIndex:
@@ -761,8 +767,13 @@ def _index_of(lexicon_name: str, ctx: MatchContext) -> RegistryIndex:
     for form in lexicon.forms:
         if " " not in form.strip():
             by_shape.setdefault(_shape(form), []).append(form)
+    by_ends: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    for position, form in enumerate(lexicon.forms):
+        words = form.split()
+        for key in {_ends_key(words[-1]), _ends_key("".join(words))}:
+            by_ends.setdefault(key, []).append((position, form))
     canonical = [Person(core=name.split(), name=name) for name in set(lexicon.values.values())]
-    return RegistryIndex(by_shape, frozenset(_surname_shapes(canonical) | set(by_shape)))
+    return RegistryIndex(by_shape, frozenset(_surname_shapes(canonical) | set(by_shape)), by_ends)
 
 
 REGISTRY_INDEXES = RulesMemo(_index_of)

@@ -90,10 +90,6 @@ def from_gregorian(calendar: str, day: dt.date) -> tuple[int, int, int]:
     return day.year, day.month, day.day
 
 
-def decade_interval(calendar: str, first_year: int) -> Interval:
-    return span_interval(calendar, (first_year,), (first_year + 9,))
-
-
 def century_interval(calendar: str, century: int) -> Interval:
     """The n-th century runs from year (n-1)*100+1 to year n*100 (سده هجدهم = 1701-1800)."""
     return span_interval(calendar, ((century - 1) * 100 + 1,), (century * 100,))

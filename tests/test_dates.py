@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from pipeline.calendars import calendar_interval, century_interval, decade_interval, from_gregorian, shift_month
+from pipeline.calendars import calendar_interval, century_interval, from_gregorian, shift_month, span_interval
 from pipeline.evaluate import evaluate
 from pipeline.run import extract_text
 
@@ -36,7 +36,7 @@ def test_dates_that_do_not_exist_raise():
 
 
 def test_decades_centuries_and_months():
-    assert decade_interval("jalali", 1390) == (D(2011, 3, 21), D(2021, 3, 20))
+    assert span_interval("jalali", (1390,), (1399,)) == (D(2011, 3, 21), D(2021, 3, 20))
     assert century_interval("gregorian", 18) == (D(1701, 1, 1), D(1800, 12, 31))
     assert shift_month(1403, 1, -1) == (1402, 12)
     assert from_gregorian("jalali", D(2024, 7, 30)) == (1403, 5, 9)

@@ -1,6 +1,5 @@
 """The prefilter (pipeline/prefilter.py) and the caches (pipeline/cache.py) change speed, never facts."""
 
-import dataclasses
 import pickle
 import random
 import unicodedata

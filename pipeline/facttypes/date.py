@@ -15,7 +15,6 @@ from functools import lru_cache
 from pipeline.calendars import (
     calendar_interval,
     century_interval,
-    decade_interval,
     from_gregorian,
     shift_month,
     span_interval,

@@ -130,7 +130,7 @@ def _from_name_start(words, ctx: MatchContext):
     return words
 
 
-def _looks_like_name(core, honorifics, quoted: bool, ctx: MatchContext, surname_alone: bool = False) -> bool:
+def _looks_like_name(core, honorifics, quoted: bool, ctx: MatchContext, name_at_boundary: bool = False) -> bool:
     """Words that can be a person's name: it starts with a given name, an honorific or a quote,
     or with a word unknown to the word list (a foreign surname: `توکایف`); no word inside is very
     frequent or a plural; longer than four words only with `بن`/`آل`."""
@@ -140,7 +140,7 @@ def _looks_like_name(core, honorifics, quoted: bool, ctx: MatchContext, surname_
     first = words[0]
     if len(words) == 1 and _is_given_name(first, ctx):
         return False  # `وزیر ... حمید`: a given name alone is a name cut short
-    vouched = bool(honorifics) or quoted or _is_given_name(first, ctx) or surname_alone
+    vouched = bool(honorifics) or quoted or _is_given_name(first, ctx) or name_at_boundary
     if not vouched and (len(name_key(first)) < 3 or first in word_frequencies() or _is_verb(first, ctx) or _inflected_word(first)):
         return False
     if any(_is_frequent_inside(w, ctx) for w in words[1:]):
@@ -312,8 +312,8 @@ def _named_official(m: re.Match, ctx: MatchContext, name_first: bool):
     # a name in quotes (`«کریم امیری» رئیس`), not a quotation that starts with it (`« هنوز بازپرس`)
     quoted = m.groupdict().get("quote") is not None and CLOSING_QUOTE.match(ctx.text, m.end("span")) is not None
     apposition = name_first and APPOSITION.search(ctx.text, m.end("span"), m.start("title")) is not None
-    surname_alone = name_first and _name_after_boundary(words, ctx, apposition)
-    if name_first and not (surname_alone or quoted):  # `در پی سفر مسعود پزشکیان رئیس‌جمهور`: the run may start with other words
+    name_at_boundary = name_first and _name_after_boundary(words, ctx, apposition)
+    if name_first and not (name_at_boundary or quoted):  # `در پی سفر مسعود پزشکیان رئیس‌جمهور`: the run may start with other words
         words = _from_name_start(words, ctx)
     honorifics, core = _split_honorifics(words, ctx)
     if not name_first:  # `شهباز شریف وارد اسلام‌آباد شد`, `جیمز ماتیس زد`: a very frequent word or a verb ends the name
@@ -330,9 +330,9 @@ def _named_official(m: re.Match, ctx: MatchContext, name_first: bool):
     if not name_first and complement and ctx.lexicon_value("organisation_noun", complement.split()[-1]):
         return None  # `رئیس بیمارستان جان هاپکینز`: the name is the hospital's
     country_surface = m.groupdict().get("country")
-    if not _looks_like_name(core, honorifics, quoted, ctx, surname_alone):
+    if not _looks_like_name(core, honorifics, quoted, ctx, name_at_boundary):
         return None
-    vouched = honorifics or quoted or _is_given_name(core[0][2], ctx) or surname_alone
+    vouched = honorifics or quoted or _is_given_name(core[0][2], ctx) or name_at_boundary
     if not (vouched or country_surface):
         return None  # `رئیس سنای پارلمان`, `فرهنگی معاون`: an office's complement or a phrase
     if not name_first and quoted and len(core) == 1 and not _is_given_name(core[0][2], ctx):

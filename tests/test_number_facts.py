@@ -6,6 +6,8 @@ from pipeline.ingest import document_from_text
 from pipeline.rules import default_rules
 from pipeline.run import extract_tables, extract_text
 
+from conftest import lexicon_forms
+
 # text -> the facts of the given type it holds: (span, values)
 FOUND = [
     ("doc_count", "در این سفر ۱۴ سند همکاری امضا کردیم", [("۱۴ سند همکاری", {"count": 14, "kind": "سند"})]),
@@ -52,11 +54,6 @@ def test_number_facts(fact_type, text, expected):
             assert fact[key] == (pytest.approx(value) if isinstance(value, float) else value), key
 
 
-def _lexicon_forms(*names: str) -> list[tuple[str, str, object]]:
-    lexicons = default_rules().lexicons
-    return [(name, form, lexicons[name].value(form)) for name in names for form in lexicons[name].forms]
-
-
 # every form of these lexicons, after a number, as a fact type reads it: (type, text, the value columns)
 def _fact_of_form(lexicon: str, form: str, value) -> tuple[str, str, dict]:
     if lexicon == "currency":
@@ -68,7 +65,7 @@ def _fact_of_form(lexicon: str, form: str, value) -> tuple[str, str, dict]:
     return "doc_count", f"۵ {form}", {"count": 5, "kind": value}
 
 
-LEXICON_FORMS = _lexicon_forms("currency", "scale", "quantity_unit", "people_noun", "document_kind")
+LEXICON_FORMS = lexicon_forms("currency", "scale", "quantity_unit", "people_noun", "document_kind")
 
 
 @pytest.mark.parametrize("lexicon,form,value", LEXICON_FORMS, ids=[f"{n}:{f}" for n, f, _ in LEXICON_FORMS])

@@ -472,6 +472,20 @@ def _weekday_day(ctx: MatchContext, weekday: str, relative: str | None) -> dt.da
     return _week_start(ctx.dateline) + dt.timedelta(days=7 * offset + (iso - SATURDAY) % 7)
 
 
+def _dateline_period(ctx: MatchContext, calendar: str, unit: str, offset: int) -> tuple[dt.date, dt.date]:
+    """The day, week, month or year (in ``calendar``) ``offset`` units from the dateline's."""
+    if unit == "day":
+        day = ctx.dateline + dt.timedelta(days=offset)
+        return day, day
+    if unit == "week":
+        first = _week_start(ctx.dateline) + dt.timedelta(days=7 * offset)
+        return first, first + dt.timedelta(days=6)
+    year_now, month_now, _ = from_gregorian(calendar, ctx.dateline)
+    if unit == "month":
+        return calendar_interval(calendar, *shift_month(year_now, month_now, offset))
+    return calendar_interval(calendar, year_now + offset)
+
+
 @date_producer("relative_weekday")
 def relative_weekday(m, ctx):
     """شنبه عصر, چهارشنبه گذشته, دوشنبه تا پنجشنبه این هفته (from the first day to the second)."""
@@ -503,17 +517,8 @@ def relative_ago(m, ctx):
         return None
     if ctx.dateline is None:
         return _fact(None, None, unit)
-    calendar, back = ctx.dateline_calendar or "gregorian", int(count.value)
-    if unit == "day":
-        day = ctx.dateline - dt.timedelta(days=back)
-        return _fact((day, day), calendar, unit)
-    if unit == "week":
-        first = _week_start(ctx.dateline) - dt.timedelta(days=7 * back)
-        return _fact((first, first + dt.timedelta(days=6)), calendar, unit)
-    year_now, month_now, _ = from_gregorian(calendar, ctx.dateline)
-    if unit == "month":
-        return _fact(calendar_interval(calendar, *shift_month(year_now, month_now, -back)), calendar, unit)
-    return _fact(calendar_interval(calendar, year_now - back), calendar, unit)
+    calendar = ctx.dateline_calendar or "gregorian"
+    return _fact(_dateline_period(ctx, calendar, unit, -int(count.value)), calendar, unit)
 
 
 @date_producer("relative_period")
@@ -524,16 +529,12 @@ def relative_period(m, ctx):
     unit = PERIOD_UNITS.get(m.group("unit") or m.group("this_unit"), "year")
     if ctx.dateline is None:
         return _fact(None, None, unit)
-    calendar = _relative_calendar(ctx, m.groupdict())
-    offset = int(ctx.lexicon_value("relative_period", m.group("rel"))) if m.group("rel") else 0
     if unit == "year":
         calendar, value = _dateline_year(ctx, m.groupdict())
         return _fact(calendar_interval(calendar, value), calendar, unit)
-    if unit == "week":
-        first = _week_start(ctx.dateline) + dt.timedelta(days=7 * offset)
-        return _fact((first, first + dt.timedelta(days=6)), calendar, unit)
-    year_now, month_now, _ = from_gregorian(calendar, ctx.dateline)
-    return _fact(calendar_interval(calendar, *shift_month(year_now, month_now, offset)), calendar, unit)
+    calendar = _relative_calendar(ctx, m.groupdict())
+    offset = int(ctx.lexicon_value("relative_period", m.group("rel"))) if m.group("rel") else 0
+    return _fact(_dateline_period(ctx, calendar, unit, offset), calendar, unit)
 
 
 def read_published(rules: RuleSet, published: str | None) -> tuple[dt.date, str] | None:

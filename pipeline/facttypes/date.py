@@ -274,7 +274,8 @@ def decade(m, ctx):
     """دهه ۱۹۹۰ by its year; a two-digit decade is Jalali (دهه ۹۰ = the 1390s) unless میلادی follows.
     Two decades (دهه‌های ۵۰ و ۶۰) run from the first to the end of the second."""
     first = _decade_start(ctx, m.group("decade"), m.group("cue"))
-    last = _decade_start(ctx, m.groupdict().get("decade2") or m.group("decade"), m.group("cue"))
+    second = m.groupdict().get("decade2")
+    last = _decade_start(ctx, second, m.group("cue")) if second else first
     if first is None or last is None or first[0] != last[0]:
         return None
     calendar = first[0]

@@ -16,7 +16,7 @@ import pandas as pd
 
 from pipeline.facttypes import MatchContext, get_finalizer, get_producer, is_on_request
 from pipeline.facttypes.date import read_published
-from pipeline.normalize import OffsetMap, fold_table
+from pipeline.normalize import OffsetMap
 from pipeline.prefilter import ArticleLines
 from pipeline.rules import Rule, RuleSet, StartsNear, default_rules
 from pipeline.schemas import MATCHED_TYPES, SCHEMAS
@@ -148,8 +148,7 @@ def date_anchor(doc, rules: RuleSet) -> tuple[Any, str | None, str | None]:
     ``published`` field of a table input; (None, None, None) when there is neither."""
     if not pd.isna(doc.dateline_date):
         return doc.dateline_date, doc.dateline_calendar, "dateline"
-    published = getattr(doc, "published", None)
-    published = read_published(rules, published.translate(fold_table())) if isinstance(published, str) else None
+    published = read_published(rules, getattr(doc, "published", None))
     return (*published, "published") if published else (None, None, None)
 
 

@@ -20,6 +20,7 @@ from pipeline.calendars import (
     span_interval,
 )
 from pipeline.facttypes import MatchContext, finalizer, producer
+from pipeline.normalize import fold_table
 from pipeline.numbers import parse_number
 from pipeline.rules import RuleSet
 
@@ -539,11 +540,11 @@ def relative_period(m, ctx):
 
 
 def read_published(rules: RuleSet, published: str | None) -> tuple[dt.date, str] | None:
-    """(Gregorian day, calendar) of a table's ``published`` field, folded (ASCII digits); its year
-    says the calendar (1384/02/17 is Jalali). None if it is missing or not such a date."""
+    """(Gregorian day, calendar) of a table's ``published`` field (Persian digits too, folded here);
+    its year says the calendar (1384/02/17 is Jalali). None if it is missing or not such a date."""
     if not isinstance(published, str):
         return None
-    found = PUBLISHED_DATE.match(published)
+    found = PUBLISHED_DATE.match(published.translate(fold_table()))
     if not found:
         return None
     try:

@@ -134,7 +134,7 @@ def dateline(figure, sentence, doc, rule):
 def _title_regex(title: str) -> re.Pattern:
     """An official's title as the article wrote it (`رئیسجمهور`), found however another sentence
     spaces it (`رئیس جمهور`, `رئیس‌جمهور`): a space or ZWNJ may stand between any two letters."""
-    letters = re.sub(r"[\s\u200c]+", "", "".join(form_parts(title)))
+    letters = "".join(form_parts(title))  # the parts come without their spaces and ZWNJs
     return re.compile(r"[\s\u200c]?".join(re.escape(ch) for ch in letters))
 
 

@@ -157,14 +157,8 @@ def measure_before(figure, rule, article):
 @measure_strategy("measure_after")
 def measure_after(figure, rule, article):
     _, hi = _scope(figure, rule)
-    passage = figure.passage
-    after = [m for m in passage.found(rule.id) if m.start() >= figure.end and m.end() <= hi]
-    if not after:
-        return None
-    nearest = min(after, key=lambda m: m.start())
-    if passage.words_between(figure.end, nearest.start()) > rule.options["max_words"]:
-        return None
-    return article.lexicon_value("measure", nearest.group("measure")), nearest
+    nearest = _nearest_after(figure.passage.found(rule.id), figure.end, hi, rule.options["max_words"], figure.passage)
+    return (article.lexicon_value("measure", nearest.group("measure")), nearest) if nearest else None
 
 
 @measure_strategy("previous_figure")

@@ -51,7 +51,7 @@ class Passage:
     offsets: OffsetMap
     rules: dict[str, Rule]
     figures: list["Figure"] = field(default_factory=list)  # in the order of the text
-    _found: dict[str, list[re.Match]] = field(default_factory=dict)
+    _found: dict[str, list[re.Match]] = field(default_factory=dict)  # by pattern
 
     def raw_pos(self, pos: int, *, is_end: bool = False) -> int:
         return self.start + self.offsets.to_raw(pos, is_end=is_end)
@@ -66,11 +66,10 @@ class Passage:
 
     def found(self, rule_id: str) -> list[re.Match]:
         """Every match of a rule's cue in the sentence (rules sharing a pattern share the scan)."""
-        matches = self._found.get(rule_id)
+        pattern = self.rules[rule_id].pattern
+        matches = self._found.get(pattern.pattern)
         if matches is None:
-            pattern = self.rules[rule_id].pattern
-            shared = self._found.get(pattern.pattern)
-            matches = self._found[rule_id] = self._found[pattern.pattern] = shared if shared is not None else list(pattern.finditer(self.norm))
+            matches = self._found[pattern.pattern] = list(pattern.finditer(self.norm))
         return matches
 
     def clause(self, pos: int) -> tuple[int, int]:

@@ -290,7 +290,7 @@ def _change_basis(figure: Figure, article: Article) -> str | None:
 
 def _modality(figure: Figure, article: Article) -> str:
     passage = figure.passage
-    lo, hi = figure.clause
+    _, hi = figure.clause
     frame = article.rules["statement.modality.frame"]
     cues = passage.found(frame.id)
     cue = _nearest_before(cues, 0, figure.start, frame.options["words_before"], passage)

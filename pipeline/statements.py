@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -56,13 +55,8 @@ class Passage:
     def raw_pos(self, pos: int, *, is_end: bool = False) -> int:
         return self.start + self.offsets.to_raw(pos, is_end=is_end)
 
-    @cached_property
-    def _raw_breaks(self) -> list[int]:
-        return [at + by for at, by in zip(self.offsets.shift_at, self.offsets.shift_by)]
-
     def norm_pos(self, raw_pos: int) -> int:
-        k = bisect_right(self._raw_breaks, raw_pos - self.start) - 1
-        return raw_pos - self.start - (self.offsets.shift_by[k] if k >= 0 else 0)
+        return self.offsets.to_norm(raw_pos - self.start)
 
     def found(self, rule_id: str) -> list[re.Match]:
         """Every match of a rule's cue in the sentence (rules sharing a pattern share the scan)."""

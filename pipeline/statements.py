@@ -28,7 +28,7 @@ import pandas as pd
 from pipeline.link import FIGURE_TYPES
 from pipeline.normalize import OffsetMap, normalize_text
 from pipeline.rules import Rule, RuleSet, default_rules
-from pipeline.schemas import SCHEMAS, STATEMENT_VALUE_COLUMNS, empty_frame
+from pipeline.schemas import SCHEMAS, STATEMENT_VALUE_COLUMNS, empty_frame, has_value
 
 WORD = re.compile(r"[^\s\u200c]+")
 STATEMENT_COLUMNS = SCHEMAS["statements"].names
@@ -453,15 +453,11 @@ def _value_range(statement: dict) -> tuple[float, float] | None:
     columns = {"money": ("amount", "amount_min", "amount_max"), "doc_count": ("count", None, None),
                "percent": ("value", "value_min", "value_max"), "quantity": ("value", None, None)}[statement["fact_type"]]
     single, low, high = (statement.get(c) if c else None for c in columns)
-    if _present(single):
+    if has_value(single):
         return float(single), float(single)
-    if _present(low) and _present(high):
+    if has_value(low) and has_value(high):
         return float(low), float(high)
     return None
-
-
-def _present(value: Any) -> bool:
-    return value is not None and not (isinstance(value, float) and math.isnan(value)) and value is not pd.NaT
 
 
 def _bounds(statement: dict, tolerance: dict[str, float]) -> tuple[float, float]:
@@ -478,7 +474,7 @@ def _bounds(statement: dict, tolerance: dict[str, float]) -> tuple[float, float]
 
 def _period(statement: dict) -> tuple[Any, Any] | None:
     start, end = statement.get("period_start"), statement.get("period_end")
-    return (start, end) if _present(start) and _present(end) else None
+    return (start, end) if has_value(start) and has_value(end) else None
 
 
 def _cluster(statements: list[dict]) -> list[list[dict]]:
@@ -526,7 +522,7 @@ def build_claims(statements: pd.DataFrame, rules: RuleSet | None = None) -> pd.D
 
 
 def _or_none(value: Any) -> Any:
-    return value if _present(value) else None
+    return value if has_value(value) else None
 
 
 def _claim(key: dict, members: list[dict], tolerance: dict[str, float]) -> dict:

@@ -103,6 +103,11 @@ class OffsetMap:
     def span_to_raw(self, start: int, end: int) -> tuple[int, int]:
         return self.to_raw(start), self.to_raw(end, is_end=True)
 
+    def to_norm(self, raw_pos: int) -> int:
+        """The normalized offset of a raw offset that folding kept (the inverse of :meth:`to_raw`)."""
+        k = bisect.bisect_right(self._dropped_runs[1], raw_pos) - 1
+        return raw_pos - (self.shift_by[k] if k >= 0 else 0)
+
     @cached_property
     def _dropped_runs(self) -> tuple[list[int], list[int]]:
         """The raw [start, end) of each run of dropped characters."""

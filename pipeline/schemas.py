@@ -11,7 +11,9 @@ half-written file that a notebook would read.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -203,6 +205,11 @@ SCHEMAS: dict[str, pa.Schema] = {
 
 def empty_frame(name: str) -> pd.DataFrame:
     return SCHEMAS[name].empty_table().to_pandas()
+
+
+def has_value(cell: Any) -> bool:
+    """Whether a cell of a table's row (``to_dict("records")``) holds a value: not None, NaN or NaT."""
+    return cell is not None and cell is not pd.NaT and not (isinstance(cell, float) and math.isnan(cell))
 
 
 def to_arrow(name: str, frame: pd.DataFrame) -> pa.Table:

@@ -17,14 +17,13 @@ noun (``۲۷ doc_count نسخه خطی``).
 from __future__ import annotations
 
 import html
-import math
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pandas as pd
 
-from pipeline.schemas import FACT_TYPES, VALUE_FIELDS, read_table, table_path
+from pipeline.schemas import FACT_TYPES, VALUE_FIELDS, has_value, read_table, table_path
 
 TYPE_COLORS = {
     "money": "#c8e6c9",
@@ -44,10 +43,6 @@ def read_facts(out_dir: Path) -> pd.DataFrame:
     raise FileNotFoundError(f"no facts in {out_dir}: run `facts run INPUT --out {out_dir}` first")
 
 
-def _present(value: Any) -> bool:
-    return value is not None and value is not pd.NaT and not (isinstance(value, float) and math.isnan(value))
-
-
 def _format(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:,.0f}" if value.is_integer() else f"{value:,}"
@@ -57,7 +52,7 @@ def _format(value: Any) -> str:
 def value_text(fact: dict) -> str:
     """A fact's value columns as ``name=value`` pairs (the columns its type has, non-empty ones)."""
     fields = VALUE_FIELDS.get(fact.get("fact_type"), [])
-    return " ".join(f"{f.name}={_format(fact[f.name])}" for f in fields if _present(fact.get(f.name)))
+    return " ".join(f"{f.name}={_format(fact[f.name])}" for f in fields if has_value(fact.get(f.name)))
 
 
 def document_facts(facts: pd.DataFrame, doc_id: str) -> list[dict]:
@@ -84,7 +79,7 @@ def facts_table(doc_id: str, facts: list[dict], header: dict | None = None):
         sentence = f.get("sentence_id")
         table.add_row(
             f["fact_type"], f["text"], value_text(f), f"{f['start']}-{f['end']}",
-            str(int(sentence)) if _present(sentence) else "", f["rule_id"],
+            str(int(sentence)) if has_value(sentence) else "", f["rule_id"],
         )
     return table
 
@@ -105,7 +100,7 @@ def run_table(summary: pd.DataFrame):
     for column in columns:
         table.add_column(column, justify="right" if column in FACT_TYPES else "left", no_wrap=column == "doc_id")
     for row in summary[columns].itertuples(index=False):
-        table.add_row(*("" if not _present(v) else str(v) for v in row))
+        table.add_row(*("" if not has_value(v) else str(v) for v in row))
     return table
 
 
@@ -117,12 +112,12 @@ def claims_table(claims: pd.DataFrame):
     for column in ("measure", "parties", "modality", "period", "values", "agree", "articles"):
         table.add_column(column, justify="right" if column == "values" else "left")
     for c in claims.to_dict("records"):
-        direction = f" ({c['from_country']} → {c['to_country']})" if _present(c["from_country"]) or _present(c["to_country"]) else ""
-        period = f"{c['period_start']} … {c['period_end']}" if _present(c["period_start"]) else "undated"
-        low, high = (_format(c[k]) if _present(c[k]) else "?" for k in ("min_value", "max_value"))
+        direction = f" ({c['from_country']} → {c['to_country']})" if has_value(c["from_country"]) or has_value(c["to_country"]) else ""
+        period = f"{c['period_start']} … {c['period_end']}" if has_value(c["period_start"]) else "undated"
+        low, high = (_format(c[k]) if has_value(c[k]) else "?" for k in ("min_value", "max_value"))
         values = f"{low}{'' if low == high else ' – ' + high} {c['unit'] or ''}{' per year' if c['per_year'] else ''}"
         table.add_row(
-            c["measure"] + (f" ({c['goods']})" if _present(c["goods"]) else ""), "، ".join(c["parties"]) + direction, c["modality"], period, values,
+            c["measure"] + (f" ({c['goods']})" if has_value(c["goods"]) else ""), "، ".join(c["parties"]) + direction, c["modality"], period, values,
             "yes" if c["agree"] else "no", "\n".join(c["doc_ids"]),
         )
     return table
@@ -191,8 +186,8 @@ def index_html(summary: pd.DataFrame, link_dir: str) -> str:
     for r in summary.to_dict("records"):
         href = html.escape(f"{quote(link_dir)}/{quote(r['doc_id'])}.html")
         cells = [f'<a href="{href}">{ltr(r["doc_id"])}</a>', ltr(r["status"])]
-        cells.append(ltr(str(r["dateline_date"])) if _present(r["dateline_date"]) else "")
-        cells.append(html.escape(r["agency"]) if _present(r["agency"]) else "")
+        cells.append(ltr(str(r["dateline_date"])) if has_value(r["dateline_date"]) else "")
+        cells.append(html.escape(r["agency"]) if has_value(r["agency"]) else "")
         cells += [str(r[t]) for t in FACT_TYPES]
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     return page(f"{len(summary)} documents", f"<table><tr>{head}</tr>\n" + "\n".join(rows) + "\n</table>")

@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -29,7 +28,7 @@ import pandas as pd
 from pipeline.link import FIGURE_TYPES
 from pipeline.normalize import OffsetMap, normalize_text
 from pipeline.rules import Rule, RuleSet, default_rules
-from pipeline.schemas import SCHEMAS, STATEMENT_VALUE_COLUMNS, empty_frame
+from pipeline.schemas import SCHEMAS, STATEMENT_VALUE_COLUMNS, empty_frame, has_value
 
 WORD = re.compile(r"[^\s\u200c]+")
 STATEMENT_COLUMNS = SCHEMAS["statements"].names
@@ -51,26 +50,20 @@ class Passage:
     offsets: OffsetMap
     rules: dict[str, Rule]
     figures: list["Figure"] = field(default_factory=list)  # in the order of the text
-    _found: dict[str, list[re.Match]] = field(default_factory=dict)
+    _found: dict[str, list[re.Match]] = field(default_factory=dict)  # by pattern
 
     def raw_pos(self, pos: int, *, is_end: bool = False) -> int:
         return self.start + self.offsets.to_raw(pos, is_end=is_end)
 
-    @cached_property
-    def _raw_breaks(self) -> list[int]:
-        return [at + by for at, by in zip(self.offsets.shift_at, self.offsets.shift_by)]
-
     def norm_pos(self, raw_pos: int) -> int:
-        k = bisect_right(self._raw_breaks, raw_pos - self.start) - 1
-        return raw_pos - self.start - (self.offsets.shift_by[k] if k >= 0 else 0)
+        return self.offsets.to_norm(raw_pos - self.start)
 
     def found(self, rule_id: str) -> list[re.Match]:
         """Every match of a rule's cue in the sentence (rules sharing a pattern share the scan)."""
-        matches = self._found.get(rule_id)
+        pattern = self.rules[rule_id].pattern
+        matches = self._found.get(pattern.pattern)
         if matches is None:
-            pattern = self.rules[rule_id].pattern
-            shared = self._found.get(pattern.pattern)
-            matches = self._found[rule_id] = self._found[pattern.pattern] = shared if shared is not None else list(pattern.finditer(self.norm))
+            matches = self._found[pattern.pattern] = list(pattern.finditer(self.norm))
         return matches
 
     def clause(self, pos: int) -> tuple[int, int]:
@@ -157,14 +150,8 @@ def measure_before(figure, rule, article):
 @measure_strategy("measure_after")
 def measure_after(figure, rule, article):
     _, hi = _scope(figure, rule)
-    passage = figure.passage
-    after = [m for m in passage.found(rule.id) if m.start() >= figure.end and m.end() <= hi]
-    if not after:
-        return None
-    nearest = min(after, key=lambda m: m.start())
-    if passage.words_between(figure.end, nearest.start()) > rule.options["max_words"]:
-        return None
-    return article.lexicon_value("measure", nearest.group("measure")), nearest
+    nearest = _nearest_after(figure.passage.found(rule.id), figure.end, hi, rule.options["max_words"], figure.passage)
+    return (article.lexicon_value("measure", nearest.group("measure")), nearest) if nearest else None
 
 
 @measure_strategy("previous_figure")
@@ -297,7 +284,7 @@ def _change_basis(figure: Figure, article: Article) -> str | None:
 
 def _modality(figure: Figure, article: Article) -> str:
     passage = figure.passage
-    lo, hi = figure.clause
+    _, hi = figure.clause
     frame = article.rules["statement.modality.frame"]
     cues = passage.found(frame.id)
     cue = _nearest_before(cues, 0, figure.start, frame.options["words_before"], passage)
@@ -466,15 +453,11 @@ def _value_range(statement: dict) -> tuple[float, float] | None:
     columns = {"money": ("amount", "amount_min", "amount_max"), "doc_count": ("count", None, None),
                "percent": ("value", "value_min", "value_max"), "quantity": ("value", None, None)}[statement["fact_type"]]
     single, low, high = (statement.get(c) if c else None for c in columns)
-    if _present(single):
+    if has_value(single):
         return float(single), float(single)
-    if _present(low) and _present(high):
+    if has_value(low) and has_value(high):
         return float(low), float(high)
     return None
-
-
-def _present(value: Any) -> bool:
-    return value is not None and not (isinstance(value, float) and math.isnan(value)) and value is not pd.NaT
 
 
 def _bounds(statement: dict, tolerance: dict[str, float]) -> tuple[float, float]:
@@ -491,7 +474,7 @@ def _bounds(statement: dict, tolerance: dict[str, float]) -> tuple[float, float]
 
 def _period(statement: dict) -> tuple[Any, Any] | None:
     start, end = statement.get("period_start"), statement.get("period_end")
-    return (start, end) if _present(start) and _present(end) else None
+    return (start, end) if has_value(start) and has_value(end) else None
 
 
 def _cluster(statements: list[dict]) -> list[list[dict]]:
@@ -539,7 +522,7 @@ def build_claims(statements: pd.DataFrame, rules: RuleSet | None = None) -> pd.D
 
 
 def _or_none(value: Any) -> Any:
-    return value if _present(value) else None
+    return value if has_value(value) else None
 
 
 def _claim(key: dict, members: list[dict], tolerance: dict[str, float]) -> dict:

@@ -56,3 +56,11 @@ def test_a_slice_without_dropped_marks_is_a_slice_of_the_folded_text():
     assert offsets.dropped_before(0, 4) == 0
     assert offsets.dropped_before(18, len(raw)) == 2
     assert offsets.dropped_before(2, 6) is None and offsets.dropped_before(14, 18) is None
+
+
+def test_a_raw_offset_maps_back_to_its_folded_offset():
+    raw = "كتاب\u064e خوب، ۱۲ سند\u200f امضا شد"  # a diacritic at 4 and an RLM at 17 are dropped
+    text, offsets = normalize_text(raw)
+    assert offsets.to_norm(0) == 0 and offsets.to_norm(6) == 5 and offsets.to_norm(18) == 16
+    assert text[offsets.to_norm(11) : offsets.to_norm(13)] == "12"
+    assert all(offsets.to_norm(offsets.to_raw(pos)) == pos for pos in range(len(text) + 1))

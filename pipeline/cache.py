@@ -56,8 +56,8 @@ class RuleCache:
     spends seconds parsing and compiling them in every process, each worker and each command.
     What it compiles to (sre's code, a list of numbers) depends only on the pattern and the
     Python build, so it is kept here, keyed by both, and handed back to sre as it is. The
-    needs (``pipeline/prefilter.py``) are kept beside, keyed also by the version of the code that
-    reads them."""
+    needs and least widths (``pipeline/prefilter.py``) are kept beside, keyed also by the version
+    of the code that reads them."""
 
     def __init__(self, reader_version: str):
         version = f"{sys.implementation.cache_tag}-{_sre.MAGIC}"
@@ -90,19 +90,23 @@ class RuleCache:
         return _sre.compile(expanded, flags, code, groups, groupindex, tuple(indexgroup))
 
     def needs(self, expanded: str, read: Callable[[], tuple]) -> tuple:
-        entry = self._entry(expanded)
-        if entry.get("reader") != self.reader:
-            entry["needs"], entry["reader"] = read(), self.reader
-            self.changed = True
-        return entry["needs"]
+        return self._read(expanded, "needs", read)
 
-    def min_width(self, expanded: str) -> int:
-        """The fewest characters a match of the pattern spans (parsing one takes a second)."""
+    def min_width(self, expanded: str, read: Callable[[], int | None]) -> int | None:
+        """The fewest characters a match of the pattern spans."""
+        return self._read(expanded, "min_width", read)
+
+    def _read(self, expanded: str, what: str, read: Callable[[], Any]) -> Any:
+        """``what`` the prefilter's reader read off the pattern: as kept, or ``read()`` now."""
         entry = self._entry(expanded)
-        if "min_width" not in entry:
-            entry["min_width"] = sre_parse.parse(expanded, 0).getwidth()[0]
+        if entry.get("reader") != self.reader:  # read by other code: read again
+            entry.pop("needs", None)
+            entry.pop("min_width", None)
+            entry["reader"] = self.reader
+        if what not in entry:
+            entry[what] = read()
             self.changed = True
-        return entry["min_width"]
+        return entry[what]
 
     def _entry(self, expanded: str) -> dict[str, Any]:
         key = hashlib.sha256(expanded.encode()).hexdigest()

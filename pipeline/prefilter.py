@@ -16,8 +16,6 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
-import re._constants as sre
-import re._parser as sre_parse
 from dataclasses import dataclass
 from itertools import product
 from pathlib import Path
@@ -25,11 +23,12 @@ from typing import Callable
 
 import ahocorasick
 
+from pipeline import pattern_syntax
+
 # what the needs read here depend on: the code that read them (as imported, not as on disk now)
 READER_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 MAX_STRINGS = 4096  # larger literal sets are not worth the automaton's memory
 NEEDS_KEPT = 3  # the most selective needs of a rule; more seldom skip another line
-PLACEHOLDER_BASE = 0xF0000  # private-use characters stand in for {placeholders} while parsing
 # Besides plain characters, a literal string may hold marks where the pattern asserts that no
 # letter is before / after (``(?<![^\W\d_])``, ``(?![\w\u200c])``: ``ین`` (yen) is in every
 # line, a word ``ین`` is not) and wildcards for one character of a class (``[\s\u200c]``, the
@@ -129,51 +128,51 @@ def _union(sets) -> frozenset[str] | None:
     return union if len(union) <= MAX_STRINGS else None
 
 
-NO_LETTER = sre_parse.parse(r"[^\W\d_]").data  # the class a word-boundary assertion rules out
+NO_LETTER = pattern_syntax.parse(r"[^\W\d_]")  # the class a word-boundary assertion rules out
+CLASS_WILDCARDS = {  # the classes a wildcard stands for
+    pattern_syntax.parse(pattern)[0][1]: wildcard
+    for pattern, wildcard in ((r"\s", SPACE), (r"[\s\u200c]", SPACE_OR_ZWNJ), (r"[\u200c\s]", SPACE_OR_ZWNJ), (r"\d", DIGIT))
+}
 
 
-CLASS_WILDCARDS = {}  # the parsed classes a wildcard stands for
-for _pattern, _wildcard in ((r"\s", SPACE), (r"[\s\u200c]", SPACE_OR_ZWNJ), (r"[\u200c\s]", SPACE_OR_ZWNJ), (r"\d", DIGIT)):
-    CLASS_WILDCARDS[repr(sre_parse.parse(_pattern).data[0][1])] = _wildcard
-
-
-def _rules_out_letters(assertion) -> bool:
-    r"""A negative look-around of one character from a class that holds every letter:
-    ``(?<![^\W\d_])``, ``(?![\w\u200c])``, ``(?<!\w)``."""
-    items = assertion.data
-    if items == NO_LETTER:
+def _rules_out_letters(nodes: tuple) -> bool:
+    r"""The nodes of a negative look-around of one character from a class that holds every
+    letter: ``(?<![^\W\d_])``, ``(?![\w\u200c])``, ``(?<!\w)``."""
+    if nodes == NO_LETTER:
         return True
-    if len(items) != 1 or items[0][0] is not sre.IN:
-        return False
-    return (sre.CATEGORY, sre.CATEGORY_WORD) in items[0][1] and (sre.NEGATE, None) not in items[0][1]
+    return len(nodes) == 1 and nodes[0][0] == "class" and not nodes[0][2] and ("category", "word") in nodes[0][1]
 
 
 class LiteralReader:
-    """Reads the literal needs of patterns written with ``{placeholders}``; each fragment (a
-    lexicon or macro) is read once and shared by every pattern that uses it."""
+    """Reads the literal needs and the least width of patterns written with ``{placeholders}``
+    (``pipeline/pattern_syntax.py``); each fragment (a lexicon or macro) is parsed and read once
+    and shared by every pattern that uses it."""
 
     def __init__(self, fragments: dict[str, str]):
         self.fragments = fragments
-        self.names: list[str] = []
         self.read: dict[str, Literals] = {}
+        self.trees: dict[str, tuple] = {}
 
     def needs(self, pattern: str) -> tuple[frozenset[str], ...]:
         return self.literals(pattern).needs
 
     def literals(self, pattern: str) -> Literals:
-        from pipeline.rules import PLACEHOLDER
-
-        def mark(m: re.Match) -> str:
-            name = m.group(1)
-            if name not in self.names:
-                self.names.append(name)
-            return f"(?:{chr(PLACEHOLDER_BASE + self.names.index(name))})"
-
         try:
-            tree = sre_parse.parse(PLACEHOLDER.sub(mark, pattern))
-        except re.error:
+            return self._sequence(pattern_syntax.parse(pattern))
+        except pattern_syntax.PatternSyntaxError:
             return ANYTHING  # a fragment that is only valid in its context: no prefilter
-        return self._sequence(tree)
+
+    def min_width(self, pattern: str) -> int | None:
+        """The fewest characters a match spans (None: syntax the parser does not read)."""
+        try:
+            return pattern_syntax.min_width(pattern_syntax.parse(pattern), self._tree)
+        except pattern_syntax.PatternSyntaxError:
+            return None
+
+    def _tree(self, name: str) -> tuple:
+        if name not in self.trees:
+            self.trees[name] = pattern_syntax.parse(self.fragments.get(name, ""))
+        return self.trees[name]
 
     def _fragment(self, name: str) -> Literals:
         if name not in self.read:
@@ -181,10 +180,10 @@ class LiteralReader:
             self.read[name] = self.literals(self.fragments.get(name, ""))
         return self.read[name]
 
-    def _sequence(self, items) -> Literals:
-        """Items one after another: each item's needs hold, and the strings where one item
+    def _sequence(self, nodes: tuple) -> Literals:
+        """Nodes one after another: each node's needs hold, and the strings where one node
         meets the next are needs too: ``{number}`` + `` `` + ``{currency}`` holds ``دلار``, …"""
-        parts = [self._item(*item) for item in items]
+        parts = [self._node(node) for node in nodes]
         needs = [need for part in parts for need in part.needs]
         here = NOTHING_KNOWN  # strings the text up to this point ends with
         for part in parts:
@@ -214,26 +213,28 @@ class LiteralReader:
             known = whole
         return known
 
-    def _item(self, op, av) -> Literals:
-        if op is sre.LITERAL:
-            if av >= PLACEHOLDER_BASE:
-                return self._fragment(self.names[av - PLACEHOLDER_BASE])
-            return Literals.of(frozenset({chr(av)}))
-        if op is sre.IN:
-            if any(o is sre.LITERAL and c >= PLACEHOLDER_BASE for o, c in av):
-                # the parser turns `(?:{a}|{b})` into a class of two stand-in characters
-                return self._branch([self._item(o, c) for o, c in av])
-            if repr(av) in CLASS_WILDCARDS:
-                return Literals.of(frozenset({CLASS_WILDCARDS[repr(av)]}))
-            return Literals.of(_class_chars(av))
-        if op is sre.SUBPATTERN:
-            return self._sequence(av[3])
-        if op is sre.ATOMIC_GROUP:
-            return self._sequence(av)
-        if op is sre.BRANCH:
-            return self._branch([self._sequence(alt) for alt in av[1]])
-        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
-            low, high, body = av
+    def _node(self, node: tuple) -> Literals:
+        kind = node[0]
+        if kind == "char":
+            return Literals.of(frozenset({node[1]}))
+        if kind == "ref":
+            return self._fragment(node[1])
+        if kind == "class":
+            items, negated = node[1], node[2]
+            if any(item[0] == "ref" for item in items):
+                # alternatives of placeholders and characters, merged into one class
+                return self._branch([self._node(item) for item in items])
+            if items in CLASS_WILDCARDS:
+                return Literals.of(frozenset({CLASS_WILDCARDS[items]}))
+            return Literals.of(None if negated else _class_chars(items))
+        if kind == "group":
+            return self._sequence(node[2])
+        if kind == "atomic":
+            return self._sequence(node[1])
+        if kind == "branch":
+            return self._branch([self._sequence(alternative) for alternative in node[1]])
+        if kind == "repeat":
+            _, low, high, body = node
             inner = self._sequence(body)
             if low == 0:
                 optional = lambda s: None if s is None else s | NOTHING_KNOWN  # noqa: E731
@@ -242,14 +243,17 @@ class LiteralReader:
             if low == high == 1:
                 return inner
             return Literals(None, inner.prefixes, inner.suffixes, inner.needs)
-        if op is sre.ASSERT_NOT and _rules_out_letters(av[1]):
-            return Literals.of(frozenset({WORD_START if av[0] < 0 else WORD_END}))
-        if op is sre.ASSERT and av[0] > 0:
-            # a look-ahead's text is in the line too (a rule's scan ends at the line's end)
-            return Literals(NOTHING_KNOWN, NOTHING_KNOWN, NOTHING_KNOWN, self._sequence(av[1]).needs)
-        if op in (sre.ASSERT, sre.ASSERT_NOT, sre.AT):
+        if kind == "look":
+            _, behind, negative, body = node
+            if negative and _rules_out_letters(body):
+                return Literals.of(frozenset({WORD_START if behind else WORD_END}))
+            if not negative and not behind:
+                # a look-ahead's text is in the line too (a rule's scan ends at the line's end)
+                return Literals(NOTHING_KNOWN, NOTHING_KNOWN, NOTHING_KNOWN, self._sequence(body).needs)
             return EMPTY  # zero width
-        return ANYTHING  # any character, categories, back-references, conditionals
+        if kind == "at":
+            return EMPTY
+        return ANYTHING  # any character, a character that is not one, back-references
 
     @staticmethod
     def _branch(alternatives: list[Literals]) -> Literals:
@@ -262,14 +266,14 @@ class LiteralReader:
         return Literals(exact, prefixes or NOTHING_KNOWN, suffixes or NOTHING_KNOWN, best_needs(needs))
 
 
-def _class_chars(items) -> frozenset[str] | None:
-    """The characters of a small positive character class (None for categories, negations)."""
+def _class_chars(items: tuple) -> frozenset[str] | None:
+    """The characters of a small class (None when it holds a category or a large range)."""
     chars: set[str] = set()
-    for op, av in items:
-        if op is sre.LITERAL:
-            chars.add(chr(av))
-        elif op is sre.RANGE and av[1] - av[0] < 64:
-            chars.update(chr(c) for c in range(av[0], av[1] + 1))
+    for item in items:
+        if item[0] == "char":
+            chars.add(item[1])
+        elif item[0] == "range" and ord(item[2]) - ord(item[1]) < 64:
+            chars.update(chr(c) for c in range(ord(item[1]), ord(item[2]) + 1))
         else:
             return None
     return frozenset(chars)

@@ -32,6 +32,7 @@ import yaml
 
 from pipeline import prefilter
 from pipeline.cache import RuleCache
+from pipeline.pattern_syntax import PLACEHOLDER
 from pipeline.prefilter import LineFinder, LiteralReader
 
 # libyaml's loader when PyYAML was built with it: the rules load several times faster
@@ -40,7 +41,6 @@ RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 RULE_KEYS = {"id", "pattern", "producer", "examples", "negatives", "note", "options", "starts_near"}
 FILE_KEYS = {"fact_type", "description", "rules", "trigger"}
 CUE_OPTIONAL_TYPES = ("link", "statement")  # rule files whose rules name a strategy, not a fact's pattern
-PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 ZWNJ = "\u200c"
 
 
@@ -273,16 +273,19 @@ def _macro_regex(fragment, lexicons: dict[str, Lexicon], where: str) -> str:
     return forms_regex([form for name in fragment for form in lexicons[name].forms])
 
 
-def _starts_near(raw, pattern: re.Pattern, fragments: dict[str, str], where: str, cache: RuleCache) -> StartsNear:
+def _starts_near(raw, pattern: re.Pattern, raw_pattern: str, literals: LiteralReader, where: str, cache: RuleCache) -> StartsNear:
     """A rule's ``starts_near``, checked: the emulated scan of :func:`pipeline.match.scan_regions`
     finds what ``finditer`` finds only for patterns that cannot match the empty string."""
     if not isinstance(raw, dict) or set(raw) != {"at", "words_before"} or not isinstance(raw["at"], str):
         raise RuleError(f"{where}: 'starts_near' is {{at: REGEX, words_before: N}}")
     if not isinstance(raw["words_before"], int) or raw["words_before"] < 0:
         raise RuleError(f"{where}: starts_near's words_before is a number of words (0 or more)")
-    if cache.min_width(pattern.pattern) == 0:
+    width = cache.min_width(pattern.pattern, lambda: literals.min_width(raw_pattern))
+    if width is None:
+        raise RuleError(f"{where}: starts_near needs a pattern whose least width can be read (no flags, conditionals or numbered back-references)")
+    if width == 0:
         raise RuleError(f"{where}: a rule with starts_near must not match the empty string")
-    return StartsNear(_compile(raw["at"], fragments, f"{where}: starts_near", cache), raw["words_before"])
+    return StartsNear(_compile(raw["at"], literals.fragments, f"{where}: starts_near", cache), raw["words_before"])
 
 
 def _compile(pattern: str, fragments: dict[str, str], where: str, cache: RuleCache) -> re.Pattern:
@@ -354,7 +357,7 @@ def load_rules(rules_dir: Path = RULES_DIR) -> RuleSet:
             raw_pattern = raw_rule.get("pattern", "(?!)")
             pattern = _compile(raw_pattern, fragments, where, cache)
             near = raw_rule.get("starts_near")
-            starts_near = _starts_near(near, pattern, fragments, where, cache) if near is not None else None
+            starts_near = _starts_near(near, pattern, raw_pattern, literals, where, cache) if near is not None else None
             rules.append(
                 Rule(
                     id=rule_id,

@@ -119,6 +119,9 @@ def test_a_malformed_starts_near_is_reported(tmp_path):
     extra.write_text(rule.format(p="x?", a="{at: x, words_before: 2}"), encoding="utf-8")
     with pytest.raises(RuleError, match=r"rule money\.x: a rule with starts_near must not match the empty string"):
         load_rules(rules)
+    extra.write_text(rule.format(p="(?i:x)", a="{at: x, words_before: 2}"), encoding="utf-8")  # flags: not read
+    with pytest.raises(RuleError, match=r"rule money\.x: starts_near needs a pattern whose least width can be read"):
+        load_rules(rules)
 
 
 def test_a_macro_listing_lexicons_matches_the_forms_of_each():

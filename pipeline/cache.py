@@ -9,15 +9,11 @@ import hashlib
 import os
 import pickle
 import re
-import re._compiler as sre_compiler
-import re._parser as sre_parse
 import sys
 import time
-from array import array
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
-
-import _sre
 
 KEEP_UNUSED_DAYS = 30  # entries no load has used for this long are dropped when the file is written
 
@@ -49,19 +45,21 @@ def write_atomic(path: Path, data: bytes) -> bool:
     return True
 
 
-class RuleCache:
-    """Compiled rule regexes and their prefilter needs, by pattern.
+@lru_cache(maxsize=1024)
+def compiled(regex: str) -> re.Pattern:
+    """``regex`` compiled once per process (rules of several files share a pattern or a trigger;
+    ``re``'s own cache keeps the last 512 patterns, which the rules alone may nearly fill)."""
+    return re.compile(regex)
 
-    Rule patterns expand to most of a megabyte of regex (the lexicons inlined); Python's ``re``
-    spends seconds parsing and compiling them in every process, each worker and each command.
-    What it compiles to (sre's code, a list of numbers) depends only on the pattern and the
-    Python build, so it is kept here, keyed by both, and handed back to sre as it is. The
-    needs and least widths (``pipeline/prefilter.py``) are kept beside, keyed also by the version
-    of the code that reads them."""
+
+class RuleCache:
+    """What the rule loader learns of each expanded pattern: that it compiles, its prefilter needs
+    and its least width (``pipeline/prefilter.py``), kept by pattern and by the version of the
+    code that read them. The patterns themselves are compiled by ``re.compile`` in every process
+    that uses them; a pattern known to compile is not compiled to check it."""
 
     def __init__(self, reader_version: str):
-        version = f"{sys.implementation.cache_tag}-{_sre.MAGIC}"
-        self.path = cache_dir() / f"rules-{version}.pickle"
+        self.path = cache_dir() / f"rules-{sys.implementation.cache_tag}.pickle"
         self.reader = reader_version
         self.entries: dict[str, dict[str, Any]] = {}
         self.changed = False
@@ -70,51 +68,33 @@ class RuleCache:
         except Exception:  # noqa: BLE001 - no cache, another format, a torn file: start empty
             self.entries = {}
 
-    def pattern(self, expanded: str) -> re.Pattern:
-        entry = self._entry(expanded)
-        if "code" in entry:
-            flags, code, groups, groupindex, indexgroup = entry["code"]
-            try:
-                return _sre.compile(expanded, flags, code.tolist(), groups, groupindex, indexgroup)
-            except Exception:  # noqa: BLE001 - a cache from another build: compile again
-                pass
-        parsed = sre_parse.parse(expanded, 0)
-        code = sre_compiler._code(parsed, 0)
-        groupindex = dict(parsed.state.groupdict)
-        indexgroup = [None] * parsed.state.groups
-        for name, index in groupindex.items():
-            indexgroup[index] = name
-        flags, groups = parsed.state.flags, parsed.state.groups - 1
-        entry["code"] = (flags, array("I", code), groups, groupindex, tuple(indexgroup))
-        self.changed = True
-        return _sre.compile(expanded, flags, code, groups, groupindex, tuple(indexgroup))
+    def check(self, expanded: str) -> str:
+        """``expanded``, compiled now unless it compiled before (raises ``re.error`` if it does
+        not): a broken rule is told when the rules load, a good one compiles when first used."""
+        self._kept(expanded, "compiles", lambda: compiled(expanded) is not None)
+        return expanded
 
     def needs(self, expanded: str, read: Callable[[], tuple]) -> tuple:
-        return self._read(expanded, "needs", read)
+        return self._kept(expanded, "needs", read)
 
     def min_width(self, expanded: str, read: Callable[[], int | None]) -> int | None:
         """The fewest characters a match of the pattern spans."""
-        return self._read(expanded, "min_width", read)
+        return self._kept(expanded, "min_width", read)
 
-    def _read(self, expanded: str, what: str, read: Callable[[], Any]) -> Any:
-        """``what`` the prefilter's reader read off the pattern: as kept, or ``read()`` now."""
-        entry = self._entry(expanded)
+    def _kept(self, expanded: str, what: str, read: Callable[[], Any]) -> Any:
+        """``what`` of the pattern as kept, or as ``read()`` now (then kept)."""
+        key = hashlib.sha256(expanded.encode()).hexdigest()
+        entry = self.entries.setdefault(key, {})
         if entry.get("reader") != self.reader:  # read by other code: read again
-            entry.pop("needs", None)
-            entry.pop("min_width", None)
+            entry.clear()
             entry["reader"] = self.reader
         if what not in entry:
             entry[what] = read()
             self.changed = True
-        return entry[what]
-
-    def _entry(self, expanded: str) -> dict[str, Any]:
-        key = hashlib.sha256(expanded.encode()).hexdigest()
-        entry = self.entries.setdefault(key, {})
         if entry.get("used", 0) < time.time() - 86400:
             entry["used"] = time.time()
             self.changed = True
-        return entry
+        return entry[what]
 
     def save(self) -> None:
         if not self.changed:

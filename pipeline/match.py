@@ -57,12 +57,13 @@ def _candidates(
     matches_by_pattern: dict = {}  # rules that share a pattern (one per producer) scan once
     for priority, rule in rules:
         produce = get_producer(fact_type, rule.producer)
-        group = "span" if "span" in rule.pattern.groupindex else 0
         # (keyed by strings: hashing a compiled pattern hashes all its code)
-        trigger, near = rule.trigger and rule.trigger.pattern, rule.starts_near and rule.starts_near.key
-        scan = (rule.pattern.pattern, rule.pattern.flags, trigger, near)
+        scan = (rule.regex, rule.trigger_regex, rule.starts_near and rule.starts_near.key)
         if scan not in matches_by_pattern:
-            matches_by_pattern[scan] = scan_regions(rule, lines, lines.regions(rule.id, rule.trigger, only))
+            matches_by_pattern[scan] = scan_regions(rule, lines, lines.regions(rule.id, rule.trigger_regex, only))
+        if not matches_by_pattern[scan]:
+            continue  # (a rule without lines to scan is not even compiled)
+        group = "span" if "span" in rule.pattern.groupindex else 0
         for m in matches_by_pattern[scan]:
             if m.end(group) <= m.start(group) or (accept is not None and not accept(m)):
                 continue

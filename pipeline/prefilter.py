@@ -24,6 +24,7 @@ from typing import Callable
 import ahocorasick
 
 from pipeline import pattern_syntax
+from pipeline.cache import compiled
 
 # what the needs read here depend on: the code that read them (as imported, not as on disk now)
 READER_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
@@ -410,9 +411,9 @@ class ArticleLines:
             self.cache[need_id, line] = self.finder.key_search(need_id)(self.text, *self.line(line)) is not None
         return self.cache[need_id, line]
 
-    def regions(self, key, trigger: re.Pattern | None, only: set[int] | None = None) -> list[tuple[int, int]]:
+    def regions(self, key, trigger: str | None, only: set[int] | None = None) -> list[tuple[int, int]]:
         """The lines a rule must scan: those holding its needs and a match of its file's trigger
-        (and among ``only``, if given)."""
+        (a regex, compiled when a line needs it; and among ``only``, if given)."""
         lines = self.holding(key)
         if only is not None:
             lines = only if lines is None else lines & only
@@ -420,20 +421,20 @@ class ArticleLines:
             lines = self._with_trigger(trigger, lines)
         return [self.line(i) for i in self._lines(lines)]
 
-    def _with_trigger(self, trigger: re.Pattern, lines: set[int] | None) -> set[int]:
+    def _with_trigger(self, trigger: str, lines: set[int] | None) -> set[int]:
         """Those of ``lines`` (None: all) that hold a match of ``trigger``, searched for only on
         lines that hold its needs and some rule asks about."""
-        key = ("holding", trigger.pattern)
+        key = ("holding", trigger)
         if key not in self.cache:
-            self.cache[key] = self.holding(trigger.pattern)
+            self.cache[key] = self.holding(trigger)
         holding = self.cache[key]
         if holding is not None:
             lines = holding if lines is None else lines & holding
         found = []
         for i in self._lines(lines):
-            key = (trigger.pattern, i)  # (hashing a compiled pattern hashes all its code)
+            key = (trigger, i)
             if key not in self.cache:
-                self.cache[key] = trigger.search(self.text, *self.line(i)) is not None
+                self.cache[key] = compiled(trigger).search(self.text, *self.line(i)) is not None
             if self.cache[key]:
                 found.append(i)
         return set(found)

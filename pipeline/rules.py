@@ -31,7 +31,7 @@ from typing import Any
 import yaml
 
 from pipeline import prefilter
-from pipeline.cache import RuleCache
+from pipeline.cache import RuleCache, compiled
 from pipeline.pattern_syntax import PLACEHOLDER
 from pipeline.prefilter import LineFinder, LiteralReader
 
@@ -147,15 +147,25 @@ class Lexicon:
 class Rule:
     id: str
     fact_type: str
-    pattern: re.Pattern
+    regex: str  # the pattern with its placeholders expanded
     producer: str
     source: Path
     examples: tuple[dict, ...] = ()
     negatives: tuple[str, ...] = ()
     options: dict = field(default_factory=dict)
-    trigger: re.Pattern | None = None  # the file's prefilter: lines without a match are skipped
+    trigger_regex: str | None = None  # the file's prefilter: lines without a match are skipped
     needs: tuple[frozenset[str], ...] = ()  # literal sets every match holds one of (prefilter.py)
     starts_near: StartsNear | None = None  # where a match may start
+
+    # Compiled when first used, not when loaded (load_rules has checked that they compile):
+    # ``re.compile`` takes seconds for all the rules, and a few articles use a part of them.
+    @cached_property
+    def pattern(self) -> re.Pattern:
+        return compiled(self.regex)
+
+    @cached_property
+    def trigger(self) -> re.Pattern | None:
+        return None if self.trigger_regex is None else compiled(self.trigger_regex)
 
 
 @dataclass(frozen=True)
@@ -165,13 +175,17 @@ class StartsNear:
     tried only there, not at every character of the line: most words of a line can start no
     name before an office, and no amount but where a number is."""
 
-    at: re.Pattern
+    at_regex: str
     words_before: int
+
+    @cached_property
+    def at(self) -> re.Pattern:
+        return compiled(self.at_regex)
 
     @property
     def key(self) -> tuple[str, int]:
         """What tells two apart (hashing a compiled pattern hashes all its code)."""
-        return self.at.pattern, self.words_before
+        return self.at_regex, self.words_before
 
 
 @dataclass(frozen=True)
@@ -273,24 +287,25 @@ def _macro_regex(fragment, lexicons: dict[str, Lexicon], where: str) -> str:
     return forms_regex([form for name in fragment for form in lexicons[name].forms])
 
 
-def _starts_near(raw, pattern: re.Pattern, raw_pattern: str, literals: LiteralReader, where: str, cache: RuleCache) -> StartsNear:
+def _starts_near(raw, regex: str, raw_pattern: str, literals: LiteralReader, where: str, cache: RuleCache) -> StartsNear:
     """A rule's ``starts_near``, checked: the emulated scan of :func:`pipeline.match.scan_regions`
     finds what ``finditer`` finds only for patterns that cannot match the empty string."""
     if not isinstance(raw, dict) or set(raw) != {"at", "words_before"} or not isinstance(raw["at"], str):
         raise RuleError(f"{where}: 'starts_near' is {{at: REGEX, words_before: N}}")
     if not isinstance(raw["words_before"], int) or raw["words_before"] < 0:
         raise RuleError(f"{where}: starts_near's words_before is a number of words (0 or more)")
-    width = cache.min_width(pattern.pattern, lambda: literals.min_width(raw_pattern))
+    width = cache.min_width(regex, lambda: literals.min_width(raw_pattern))
     if width is None:
         raise RuleError(f"{where}: starts_near needs a pattern whose least width can be read (no flags, conditionals or numbered back-references)")
     if width == 0:
         raise RuleError(f"{where}: a rule with starts_near must not match the empty string")
-    return StartsNear(_compile(raw["at"], literals.fragments, f"{where}: starts_near", cache), raw["words_before"])
+    return StartsNear(_checked(raw["at"], literals.fragments, f"{where}: starts_near", cache), raw["words_before"])
 
 
-def _compile(pattern: str, fragments: dict[str, str], where: str, cache: RuleCache) -> re.Pattern:
+def _checked(pattern: str, fragments: dict[str, str], where: str, cache: RuleCache) -> str:
+    """``pattern`` expanded, once checked that it compiles."""
     try:
-        return cache.pattern(expand(pattern, fragments, where))
+        return cache.check(expand(pattern, fragments, where))
     except re.error as exc:
         raise RuleError(f"{where}: pattern does not compile: {exc}") from exc
 
@@ -317,7 +332,7 @@ def load_rules(rules_dir: Path = RULES_DIR) -> RuleSet:
             raise RuleError(f"{macros_file}: macro {name!r} is also a lexicon or number macro")
         fragments[name] = _macro_regex(fragment, lexicons, f"{macros_file}: macro {name}")
     for name in macros:
-        _compile(f"{{{name}}}", fragments, f"{macros_file}: macro {name}", cache)
+        _checked(f"{{{name}}}", fragments, f"{macros_file}: macro {name}", cache)
 
     rules: list[Rule] = []
     seen: dict[str, Path] = {}
@@ -332,9 +347,9 @@ def load_rules(rules_dir: Path = RULES_DIR) -> RuleSet:
         unknown = set(data) - FILE_KEYS
         if unknown:
             raise RuleError(f"{path}: unknown key(s) {sorted(unknown)}; allowed: {sorted(FILE_KEYS)}")
-        trigger = _compile(data["trigger"], fragments, f"{path}: trigger", cache) if "trigger" in data else None
+        trigger = _checked(data["trigger"], fragments, f"{path}: trigger", cache) if "trigger" in data else None
         if trigger:
-            trigger_needs[trigger.pattern] = cache.needs(trigger.pattern, lambda: literals.needs(data["trigger"]))
+            trigger_needs[trigger] = cache.needs(trigger, lambda: literals.needs(data["trigger"]))
         for raw_rule in data["rules"]:
             rule_id = raw_rule.get("id") if isinstance(raw_rule, dict) else None
             where = f"{path}: rule {rule_id or '(no id)'}"
@@ -355,21 +370,21 @@ def load_rules(rules_dir: Path = RULES_DIR) -> RuleSet:
                 raise RuleError(f"{where}: rule ids of this file start with '{data['fact_type']}.'")
             seen[rule_id] = path
             raw_pattern = raw_rule.get("pattern", "(?!)")
-            pattern = _compile(raw_pattern, fragments, where, cache)
+            regex = _checked(raw_pattern, fragments, where, cache)
             near = raw_rule.get("starts_near")
-            starts_near = _starts_near(near, pattern, raw_pattern, literals, where, cache) if near is not None else None
+            starts_near = _starts_near(near, regex, raw_pattern, literals, where, cache) if near is not None else None
             rules.append(
                 Rule(
                     id=rule_id,
                     fact_type=data["fact_type"],
-                    pattern=pattern,
+                    regex=regex,
                     producer=raw_rule["producer"],
                     source=path,
                     examples=tuple(raw_rule.get("examples") or ()),
                     negatives=tuple(raw_rule.get("negatives") or ()),
                     options=dict(raw_rule.get("options") or {}),
-                    trigger=trigger,
-                    needs=cache.needs(pattern.pattern, lambda: literals.needs(raw_pattern)),
+                    trigger_regex=trigger,
+                    needs=cache.needs(regex, lambda: literals.needs(raw_pattern)),
                     starts_near=starts_near,
                 )
             )

@@ -49,7 +49,7 @@ def test_escapes_ranges_and_back_references():
 
 
 @pytest.mark.parametrize("pattern", ["(?i)x", "(?i:x)", r"(x)\1", "(?(1)a|b)", "(?P=missing)", "a)", "[a", "*a"])
-def test_syntax_the_parser_does_not_read_is_an_error_and_reads_as_nothing_known(pattern):
+def test_syntax_not_read_is_an_error_and_reads_as_nothing_known(pattern):
     with pytest.raises(PatternSyntaxError):
         parse(pattern)
     assert LiteralReader({}).needs(pattern) == ()

@@ -2,18 +2,22 @@
 
 import pickle
 import random
+import re
 import unicodedata
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
 import pipeline.facttypes.official as official
+import pipeline.cache as cache
 import pipeline.match as match
 from pipeline.evaluate import _name_key
 from pipeline.normalize import normalize_text
 from pipeline.normalize import fold_key
 from pipeline.prefilter import ANY_DIGIT, WORD_START, ArticleLines, LineFinder, LiteralReader
+from pipeline.cache import compiled
 from pipeline.rules import default_rules, load_rules, rules_from_files
 from pipeline.run import extract_text
 
@@ -105,7 +109,7 @@ def test_every_rule_with_text_of_its_own_has_a_need_to_find_its_lines():
     assert [r.id for r in rules.rules if not r.needs and r.id not in everywhere] == []
 
 
-def test_rules_load_the_same_from_the_compiled_cache(tmp_path, monkeypatch):
+def test_rules_load_the_same_from_the_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("FACTS_CACHE_DIR", str(tmp_path))
     first = load_rules()
     assert list(tmp_path.glob("rules-*.pickle"))
@@ -114,6 +118,19 @@ def test_rules_load_the_same_from_the_compiled_cache(tmp_path, monkeypatch):
     for a, b in zip(first.rules, second.rules):
         assert (a.id, a.pattern.pattern, a.pattern.groupindex, a.needs) == (b.id, b.pattern.pattern, b.pattern.groupindex, b.needs)
         assert [m.span() for m in a.pattern.finditer(text)] == [m.span() for m in b.pattern.finditer(text)]
+
+
+def test_a_pattern_known_to_compile_is_compiled_when_first_used(tmp_path, monkeypatch):
+    monkeypatch.setenv("FACTS_CACHE_DIR", str(tmp_path))
+    load_rules()  # checks that every pattern compiles, and keeps that
+    compiled.cache_clear()
+    calls = []
+    monkeypatch.setattr(cache, "re", SimpleNamespace(compile=lambda regex: calls.append(regex) or re.compile(regex)))
+    rules = load_rules()
+    assert calls == []
+    year = next(r for r in rules.rules if r.id == "date.numeric_ymd")
+    assert year.pattern.search("1403/05/01")["year"] == "1403"
+    assert calls == [year.regex]
 
 
 def test_a_torn_or_unwritable_cache_only_costs_time(tmp_path, monkeypatch):

@@ -93,9 +93,15 @@ def _is_ordinary_word(word: str, ctx: MatchContext) -> bool:
     return known and not _is_given_name(word, ctx) and not ctx.lexicon_value("honorific", word)
 
 
-def _words(m: re.Match, group: str) -> list[tuple[int, int, str]]:
+def _words(m: re.Match, group: str, ctx: MatchContext) -> list[tuple[int, int, str]]:
+    """The words of a group, a compound given name written apart (`هدایت الله`) as one word."""
     base = m.start(group)
-    return [(base + w.start(), base + w.end(), w.group()) for w in WORD.finditer(m.group(group))]
+    words = [(base + w.start(), base + w.end(), w.group()) for w in WORD.finditer(m.group(group))]
+    for i in range(len(words) - 2, -1, -1):
+        (start, _, first), (_, end, tail) = words[i], words[i + 1]
+        if ctx.lexicon_value("given_name_tail", tail) and name_key(first + tail) in source_given_names():
+            words[i : i + 2] = [(start, end, ctx.text[start:end])]
+    return words
 
 
 def _split_honorifics(words, ctx: MatchContext):
@@ -268,7 +274,10 @@ def _surname_like(word: str, ctx: MatchContext, alone: bool) -> bool:
         stem = word[:-2] if word.endswith("یی") else word[:-1]
         if word not in frequencies:  # `زارعی`, but not the ezafe of `استعفای` (after a vowel)
             return not stem.endswith(("ا", "و")) or not _frequency_at_least(stem, "surname_max_frequency", ctx)
-        return _is_given_name(stem, ctx)
+        if _frequency_at_least(word, "surname_max_frequency", ctx):
+            return _is_given_name(stem, ctx)  # `حسینی`, not `اسلامی`
+        # after a given name, a rarer word made of a name of the source (`پیام مرادی`, `سورنا ستاری`)
+        return _is_given_name(stem, ctx) or not alone and name_key(stem) in source_given_names()
     if word.endswith(tuple(options.get("surname_endings", []))):
         return not _frequency_at_least(word, "surname_max_frequency", ctx)
     return word not in frequencies if alone else _rare(word, ctx)
@@ -295,6 +304,8 @@ def _name_after_boundary(words, ctx: MatchContext, apposition: bool) -> bool:
     first = [w for _, _, w in words[:-1]]
     if any(_inflected_word(w) or _is_verb(w, ctx) for w in first):
         return False
+    if any(_is_given_name(w, ctx) for _, _, w in words[1:-1]):
+        return False  # `باوجوداین نورالدین نعمتی`: the name starts at its given name
     if apposition:  # `کلیفورد کوبچان ، مسئول`
         if any(_is_common(w, ctx) for w in first):
             return False
@@ -304,11 +315,12 @@ def _name_after_boundary(words, ctx: MatchContext, apposition: bool) -> bool:
 
 
 APPOSITION = re.compile(r"[،,\-–(]")
+NEXT_WORD = re.compile(r"[^\S\n]+([^\s«»،,:]+)")
 
 
 def _named_official(m: re.Match, ctx: MatchContext, name_first: bool):
     """The values of an office-beside-a-name match, or None when the words are not a name."""
-    words = _words(m, "span")
+    words = _words(m, "span", ctx)
     # a name in quotes (`«کریم امیری» رئیس`), not a quotation that starts with it (`« هنوز بازپرس`)
     quoted = m.groupdict().get("quote") is not None and CLOSING_QUOTE.match(ctx.text, m.end("span")) is not None
     apposition = name_first and APPOSITION.search(ctx.text, m.end("span"), m.start("title")) is not None
@@ -489,7 +501,7 @@ def speaker_office(m, ctx):
     with an office the article names without a name just before: in its headline when the
     sentence is in the lead (`وزیر نیرو: …`), or opening the sentence before (`معاون وزیر نیرو از
     … خبر داد. رضا کاظمی افزود`). The office is the article's; the name must be a full one."""
-    honorifics, core = _split_honorifics(_words(m, "span"), ctx)
+    honorifics, core = _split_honorifics(_words(m, "span", ctx), ctx)
     if len(core) < 2 or not _is_given_name(core[0][2], ctx) or not _looks_like_name(core, honorifics, False, ctx):
         return None
     if any(_is_frequent_inside(w, ctx) or _is_verb(w, ctx) for _, _, w in core[1:]):
@@ -518,10 +530,46 @@ def speaker_office(m, ctx):
 
 
 
+@producer("official", "rank_name")
+def rank_name(m, ctx):
+    """`سرهنگ یوسف سپهوند`, `ژنرال مایکل فلین`, `سردار جعفری`: a rank with no office beside the
+    name is the person's title until the article or the registry names an office. The name starts
+    with a given name or a surname and ends before an office, a verb or the noun of a compound
+    verb (`جعفری یادآور شد`); a fallen commander (`سردار شهید ...`) holds no office."""
+    honorifics, core = _split_honorifics(_words(m, "span", ctx), ctx)
+    ranks = [h for h in honorifics if ctx.lexicon_value("military_rank", h[2])]
+    options = _options(ctx)
+    if not ranks or honorifics[0] is not ranks[0] or any(h[2] in options.get("honorifics_of_the_dead", []) for h in honorifics):
+        return None
+    ends = [i for i, (_, _, w) in enumerate(core) if i and (_is_frequent_inside(w, ctx) or _is_verb(w, ctx) or _is_verb_like(w) or ctx.lexicon_value("official_title", w))]
+    core = core[: ends[0]] if ends else core
+    after = NEXT_WORD.match(ctx.text, core[-1][1]) if core else None
+    if after and after.group(1) in options.get("light_verbs", []):
+        core = core[:-1]  # `یادآور شد`
+    if not core or not _looks_like_name(core, honorifics, False, ctx):
+        return None
+    first = core[0][2]
+    if _is_verb(first, ctx) or _is_verb_like(first):
+        return None  # `سرهنگ نیستم`
+    if not (_is_given_name(first, ctx) or _rare(first, ctx) or _surname_like(first, ctx, alone=len(core) == 1)):
+        return None  # `ژنرال بازنشسته`, `سردار سازندگی`: a rank and an ordinary word
+    rank = ctx.lexicon_value("military_rank", ranks[-1][2])
+    return {
+        "name": _name_value(honorifics, core),
+        "title": rank,
+        "_office": rank,
+        "_rank": True,
+        "country": None,
+        "_core": [w for _, _, w in core],
+        "_span": (honorifics[0][0], core[-1][1]),
+        "_ruler": False,
+    }
+
+
 @producer("official", "registry")
 def registry(m, ctx):
     """A name of rules/lexicons/official_registry.yaml, with the office the registry gives."""
-    honorifics, core = _split_honorifics(_words(m, "span"), ctx)
+    honorifics, core = _split_honorifics(_words(m, "span", ctx), ctx)
     canonical = ctx.lexicon_value("official_registry", " ".join(w for _, _, w in core)) if core else None
     if not canonical or _given_name_before(m, ctx):
         return None  # `حسن قالیباف اصل` is not محمدباقر قالیباف
@@ -540,7 +588,7 @@ def mention(m, ctx):
 
 def _mention_word(m: re.Match, ctx: MatchContext) -> tuple[str, str | None] | None:
     """The one name word of a mention (after its honorifics) and the given name before it."""
-    honorifics, core = _split_honorifics(_words(m, "span"), ctx)
+    honorifics, core = _split_honorifics(_words(m, "span", ctx), ctx)
     if len(core) != 1:
         return None
     return core[0][2], _given_name_before(m, ctx)
@@ -620,6 +668,7 @@ class Person:
     ruler: bool = False
     registry: str | None = None
     office_in_text: bool = False  # named beside an office in this article, not only by the registry
+    rank_only: bool = False  # the title is a rank (`سرهنگ`), which any office named replaces
     coordinated_country: str | None = None  # see _share_country
     mentions: list = field(default_factory=list)
 
@@ -631,13 +680,20 @@ class Person:
             self.core, self.name = v["_core"], v["name"]
         self.registry = self.registry or v.get("_registry")
         if v.get("_registry"):
+            if self.rank_only:
+                self.title = self.office = None
+                self.rank_only = False
             self.title = self.title or v.get("title")
             self.office = self.office or v.get("_office")
             self.country = self.country or v.get("country")
-        elif v.get("_office_elsewhere") and self.office_in_text:
+        elif v.get("_rank"):
+            self.office_in_text = True
+            if self.title is None:
+                self.title, self.office, self.rank_only = v["title"], v["_office"], True
+        elif v.get("_office_elsewhere") and self.office_in_text and not self.rank_only:
             pass  # an office from the headline or the sentence before yields to one beside the name
         else:  # the article's own words about the office win over the registry's
-            self.office_in_text = True
+            self.office_in_text, self.rank_only = True, False
             self.title = v.get("title") or self.title
             self.office = v.get("_office") or self.office
             self.country = v.get("country") or self.country
@@ -859,11 +915,13 @@ def fold_people(candidates: list, ctx: MatchContext) -> list:
         if cand.values.get("_anaphor_at") is not None:
             cand.values["country"] = _last_country(ctx, cand.values["_anaphor_at"])
     named = resolve_overlaps([c for c in candidates if "_mention" not in c.values])
+    # a rank and a surname (`سردار نقدی` in a headline) is a later mention of a full name first
+    named.sort(key=lambda c: bool(c.values.get("_rank")) and len(c.values["_core"]) == 1)
     _share_country(named, ctx)
     people: list[Person] = []
     for cand in named:
         v = cand.values
-        office = None if v.get("_office_elsewhere") else v.get("_office")
+        office = None if v.get("_office_elsewhere") or v.get("_rank") else v.get("_office")
         person = _find_person(people, v["_core"], office, v.get("_registry"), ctx)
         if person is None:
             person = Person(core=v["_core"], name=v["name"])

@@ -274,10 +274,7 @@ def _surname_like(word: str, ctx: MatchContext, alone: bool) -> bool:
         stem = word[:-2] if word.endswith("یی") else word[:-1]
         if word not in frequencies:  # `زارعی`, but not the ezafe of `استعفای` (after a vowel)
             return not stem.endswith(("ا", "و")) or not _frequency_at_least(stem, "surname_max_frequency", ctx)
-        if _frequency_at_least(word, "surname_max_frequency", ctx):
-            return _is_given_name(stem, ctx)  # `حسینی`, not `اسلامی`
-        # after a given name, a rarer word made of a name of the source (`پیام مرادی`, `سورنا ستاری`)
-        return _is_given_name(stem, ctx) or not alone and name_key(stem) in source_given_names()
+        return _is_given_name(stem, ctx)
     if word.endswith(tuple(options.get("surname_endings", []))):
         return not _frequency_at_least(word, "surname_max_frequency", ctx)
     return word not in frequencies if alone else _rare(word, ctx)
@@ -291,7 +288,8 @@ def _rare(word: str, ctx: MatchContext) -> bool:
 
 def _name_after_boundary(words, ctx: MatchContext, apposition: bool) -> bool:
     """The words before an office are a name although no known given name starts them: they start
-    a line or follow punctuation, and they are a surname alone (`زارعی وزیر کشور`, `حمیدی رئیس
+    a line or follow punctuation (or, a surname alone, a function word: `آن‌طور که سلیمانی مدیرکل`),
+    and they are a surname alone (`زارعی وزیر کشور`, `حمیدی رئیس
     پلیس راه`), a name of the name source, however ordinary a word, and a surname (`مینا رستمی ،
     رییس`), or, set off from the office by a comma or dash, up to three rare words ending in a
     surname (`گیدو وستروله ، وزیر`)."""
@@ -299,7 +297,15 @@ def _name_after_boundary(words, ctx: MatchContext, apposition: bool) -> bool:
     if not 1 <= len(words) <= longest:
         return False
     start = words[0][0]
-    if not BOUNDARY_BEFORE.search(ctx.text, max(0, start - SURNAME_CONTEXT), start):
+    before = WORD_BEFORE.search(ctx.text, max(0, start - SURNAME_CONTEXT), start)
+    # after a function word, only a surname alone with a surname's ending (`که ستاری معاون`)
+    after_function_word = (
+        len(words) == 1
+        and words[0][2].endswith(tuple(_options(ctx).get("surname_endings", [])))
+        and before is not None
+        and ctx.lexicon_value("name_stop", before.group(1)) == "function"
+    )
+    if not (after_function_word or BOUNDARY_BEFORE.search(ctx.text, max(0, start - SURNAME_CONTEXT), start)):
         return False
     first = [w for _, _, w in words[:-1]]
     if any(_inflected_word(w) or _is_verb(w, ctx) for w in first):

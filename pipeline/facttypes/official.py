@@ -312,12 +312,18 @@ def _name_after_boundary(words, ctx: MatchContext, apposition: bool) -> bool:
         return False
     if any(_is_given_name(w, ctx) for _, _, w in words[1:-1]):
         return False  # `باوجوداین نورالدین نعمتی`: the name starts at its given name
-    if apposition:  # `کلیفورد کوبچان ، مسئول`
-        if any(_is_common(w, ctx) for w in first):
+    if apposition:  # `کلیفورد کوبچان ، مسئول`; at a sentence's opening, `هری رید ، رهبر`
+        if any(_is_common(w, ctx) for w in first) and not _opens_sentence(ctx.text, start):
             return False
     elif len(words) == 3 or len(words) == 2 and not (name_key(first[0]) in source_given_names() or _rare(first[0], ctx)):
         return False  # two words: a name of the source or a foreign given name (`هلن کلارک`), and a surname
-    return _surname_like(words[-1][2], ctx, alone=len(words) == 1)
+    last = words[-1][2]
+    if _surname_like(last, ctx, alone=len(words) == 1):
+        return True
+    # two or three words opening a sentence, set off by a comma: a foreign name, however like a
+    # Persian word its surname is (`هری رید ، رهبر`, `کلاخود برانداز ، معاون`)
+    opening_apposition = apposition and len(words) > 1 and _opens_sentence(ctx.text, start)
+    return opening_apposition and not (_is_common(last, ctx) or PLURAL.search(last) or _inflected_word(last))
 
 
 APPOSITION = re.compile(r"[،,\-–(]")
@@ -465,6 +471,13 @@ def _sentence_start(text: str, at: int) -> int:
     return breaks[-1] if breaks else max(0, at - 400)
 
 
+def _opens_sentence(text: str, at: int) -> bool:
+    """Offset ``at`` opens a sentence, after a lead-in (`به گزارش ایسنا ،`) if any."""
+    start = max(0, at - 400)
+    breaks = [m.end() for m in SENTENCE_BREAK.finditer(text, start, at)]
+    return (bool(breaks) or start == 0) and LEAD_IN.fullmatch(text, breaks[-1] if breaks else 0, at) is not None
+
+
 def _headline(text: str) -> tuple[int, int] | None:
     """The first line of an article that reads as a headline (three words or more)."""
     position = 0
@@ -557,7 +570,12 @@ def rank_name(m, ctx):
     first = core[0][2]
     if _is_verb(first, ctx) or _is_verb_like(first):
         return None  # `سرهنگ نیستم`
-    if not (_is_given_name(first, ctx) or _rare(first, ctx) or _surname_like(first, ctx, alone=len(core) == 1)):
+    # after a rank, a given name of the source starts a full name unless very frequent
+    # (`سرهنگ ستار خسروی`, not `سردار بزرگ حاج احمد`)
+    given = _is_given_name(first, ctx) or (
+        len(core) > 1 and name_key(first) in source_given_names() and not _frequency_at_least(first, "common_inner_word_frequency", ctx)
+    )
+    if not (given or _rare(first, ctx) or _surname_like(first, ctx, alone=len(core) == 1)):
         return None  # `ژنرال بازنشسته`, `سردار سازندگی`: a rank and an ordinary word
     rank = ctx.lexicon_value("military_rank", ranks[-1][2])
     return {

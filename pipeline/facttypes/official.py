@@ -247,9 +247,9 @@ SURNAME_CONTEXT = 40  # characters looked back for the punctuation or line start
 def _inflected_word(word: str) -> bool:
     """A word of the word list in a form the list lacks: without its tanvin (`قطعا`, `رسما`),
     with a pronoun (`انتخابش`), an ezafe (`سرمای`) or a plural ending (`استانداران`), or a
-    superlative."""
+    comparative or superlative (`قوی‌تر`)."""
     frequencies = word_frequencies()
-    if "ترین" in word or word + "\u064b" in frequencies or word[:-1] + "\u064b" + word[-1:] in frequencies:
+    if "ترین" in word or word.endswith("\u200cتر") or word + "\u064b" in frequencies or word[:-1] + "\u064b" + word[-1:] in frequencies:
         return True
     if word.endswith("ان") and not word.endswith("یان") and word[:-2] in frequencies:
         return True
@@ -423,6 +423,16 @@ class ListMember:
 
 def _list_member(m: re.Match, ctx: MatchContext, n: int):
     return _named_official(ListMember(m, n), ctx, name_first=m.start("name1") < m.start("title"))
+
+
+@producer("official", "one_of_office")
+def one_of_office(m, ctx):
+    """`X، یکی از فرماندهان ارتش عراق`: one of an office's holders; not of offices that many hold
+    without office (`از مدیران`, `از اعضای حزب`: option `one_of_excluded`)."""
+    head = ctx.lexicon_value("official_title_plural", m.group("title"))
+    if head in _options(ctx).get("one_of_excluded", []):
+        return None
+    return _named_official(m, ctx, name_first=True)
 
 
 @producer("official", "list_first")

@@ -94,12 +94,19 @@ def _is_ordinary_word(word: str, ctx: MatchContext) -> bool:
 
 
 def _words(m: re.Match, group: str, ctx: MatchContext) -> list[tuple[int, int, str]]:
-    """The words of a group, a compound given name written apart (`هدایت الله`) as one word."""
+    """The words of a group, a compound given name or surname written apart (`هدایت الله`,
+    `نعمت زاده`) as one word."""
     base = m.start(group)
     words = [(base + w.start(), base + w.end(), w.group()) for w in WORD.finditer(m.group(group))]
     for i in range(len(words) - 2, -1, -1):
         (start, _, first), (_, end, tail) = words[i], words[i + 1]
-        if ctx.lexicon_value("given_name_tail", tail) and name_key(first + tail) in source_given_names():
+        given = ctx.lexicon_value("given_name_tail", tail) and name_key(first + tail) in source_given_names()
+        # (after a given name, `علی پور` may be a given name and a surname, and after a common
+        # word, `در گردش پور قاضی`, the ending starts a name: both left as two words)
+        surname = ctx.lexicon_value("surname_suffix", tail) and not (
+            ctx.lexicon_value("honorific", first) or _is_given_name(first, ctx) or _is_common(first, ctx)
+        )
+        if given or surname:
             words[i : i + 2] = [(start, end, ctx.text[start:end])]
     return words
 

@@ -132,10 +132,22 @@ def _name_value(honorifics, core) -> str:
     return " ".join([h[2] for h in honorifics if h[3] == "keep"] + [w for _, _, w in core])
 
 
+def _starts_full_name(words, i: int, ctx: MatchContext) -> bool:
+    """Word ``i`` is a given name: a trusted one, or one of the name source, not very frequent,
+    before a surname with a surname's ending (`ابوذر ابراهیمی`)."""
+    word = words[i][2]
+    if _is_given_name(word, ctx):
+        return True
+    if i + 1 >= len(words) or name_key(word) not in source_given_names() or _frequency_at_least(word, "common_word_frequency", ctx):
+        return False
+    surname = words[i + 1][2]
+    return surname.endswith(tuple(_options(ctx).get("surname_endings", []))) and _surname_like(surname, ctx, alone=False)
+
+
 def _from_name_start(words, ctx: MatchContext):
     """The words from the first given name or honorific on (`ماجرای علیرضا ...`), or, with
     neither, after the leading words of the word list (`داماد ...`)."""
-    starts = [i for i, (_, _, w) in enumerate(words) if _is_given_name(w, ctx) or _split_honorifics(words[i:], ctx)[0]]
+    starts = [i for i in range(len(words)) if _starts_full_name(words, i, ctx) or _split_honorifics(words[i:], ctx)[0]]
     if starts:
         return words[starts[0] :]
     while words and _is_ordinary_word(words[0][2], ctx):
@@ -153,7 +165,7 @@ def _looks_like_name(core, honorifics, quoted: bool, ctx: MatchContext, name_at_
     first = words[0]
     if len(words) == 1 and _is_given_name(first, ctx):
         return False  # `وزیر ... حمید`: a given name alone is a name cut short
-    vouched = bool(honorifics) or quoted or _is_given_name(first, ctx) or name_at_boundary
+    vouched = bool(honorifics) or quoted or _starts_full_name(core, 0, ctx) or name_at_boundary
     if not vouched and (len(name_key(first)) < 3 or first in word_frequencies() or _is_verb(first, ctx) or _inflected_word(first)):
         return False
     if any(_is_frequent_inside(w, ctx) for w in words[1:]):
@@ -363,7 +375,7 @@ def _named_official(m: re.Match, ctx: MatchContext, name_first: bool):
     country_surface = m.groupdict().get("country")
     if not _looks_like_name(core, honorifics, quoted, ctx, name_at_boundary):
         return None
-    vouched = honorifics or quoted or _is_given_name(core[0][2], ctx) or name_at_boundary
+    vouched = honorifics or quoted or _starts_full_name(core, 0, ctx) or name_at_boundary
     if not (vouched or country_surface):
         return None  # `رئیس سنای پارلمان`, `فرهنگی معاون`: an office's complement or a phrase
     if not name_first and quoted and len(core) == 1 and not _is_given_name(core[0][2], ctx):

@@ -168,7 +168,7 @@ def _looks_like_name(core, honorifics, quoted: bool, ctx: MatchContext, name_at_
     vouched = bool(honorifics) or quoted or _starts_full_name(core, 0, ctx) or name_at_boundary
     if not vouched and (len(name_key(first)) < 3 or first in word_frequencies() or _is_verb(first, ctx) or _inflected_word(first)):
         return False
-    if any(_is_frequent_inside(w, ctx) for w in words[1:]):
+    if not quoted and any(_is_frequent_inside(w, ctx) for w in words[1:]):  # `« چاک گرامی »`
         return False
     return len(words) <= 4 or any(ctx.lexicon_value("name_particle", w) for w in words)
 

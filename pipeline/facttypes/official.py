@@ -376,7 +376,10 @@ def _named_official(m: re.Match, ctx: MatchContext, name_first: bool):
     if not _looks_like_name(core, honorifics, quoted, ctx, name_at_boundary):
         return None
     vouched = honorifics or quoted or _starts_full_name(core, 0, ctx) or name_at_boundary
-    if not (vouched or country_surface):
+    # an office of another country vouches for a name before it that the word list does not know
+    # (`ناریشکین رئیس وقت دومای روسیه`), as a country after an office does for one after it
+    foreign = _complement_country(complement, ctx) not in (None, _options(ctx).get("home_country"))
+    if not (vouched or country_surface or name_first and foreign):
         return None  # `رئیس سنای پارلمان`, `فرهنگی معاون`: an office's complement or a phrase
     if not name_first and quoted and len(core) == 1 and not _is_given_name(core[0][2], ctx):
         return None  # `شهردار «بوردو»`, `دبیر سوگواره «خمسه»`: one quoted word after an office names a place or a body

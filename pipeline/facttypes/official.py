@@ -204,9 +204,10 @@ def _complement(m: re.Match, title: str, name_first: bool, ctx: MatchContext) ->
         return None
     words: list[str] = []
     for i, word in enumerate(complement):
-        # a bare past stem inside is a noun's part (`محیط زیست استان`); at the end it is a verb
-        bare_stem_inside = word in past_stems() and i < len(complement) - 1
-        if (_is_verb_like(word) and not bare_stem_inside) or _is_plural_verb(word):
+        # a bare past stem or a participle inside is a noun's part (`محیط زیست استان`, `دیده بان
+        # حقوق بشر`); at the end it is a verb
+        inside = i < len(complement) - 1 and not VERB_PREFIX.search(word)
+        if (_is_verb_like(word) and not inside) or _is_plural_verb(word):
             break
         words.append(word)
     while words and words[-1] == "و":

@@ -340,6 +340,9 @@ def _name_after_boundary(words, ctx: MatchContext, apposition: bool) -> bool:
     last = words[-1][2]
     if _surname_like(last, ctx, alone=len(words) == 1):
         return True
+    if len(words) == 2 and not _is_common(first[0], ctx) and last.endswith("ی") and not _is_common(last, ctx):
+        if name_key(first[0]) in source_given_names() and name_key(last[:-1]) in source_given_names():
+            return True  # a given name and a surname made of one (`سورنا ستاری`; not `حکم آزادی`)
     # two or three words opening a sentence, set off by a comma: a foreign name, however like a
     # Persian word its surname is (`هری رید ، رهبر`, `کلاخود برانداز ، معاون`)
     opening_apposition = apposition and len(words) > 1 and _opens_sentence(ctx.text, start)

@@ -260,6 +260,8 @@ def _complement_country(complement: str | None, ctx: MatchContext) -> str | None
 
 
 CLOSING_QUOTE = re.compile(r'[^\S\n]*[»"”]')
+EMPTY_QUOTES = re.compile(r"[^\S\n]*«[^\S\n]*»")
+EMPTY_QUOTES_BEFORE = re.compile(r"«[^\S\n]*»[^\S\n]*\Z")
 BOUNDARY_BEFORE = re.compile(r"(?:^|[.!?؟:؛،,«»\"“”()\-–])[^\S\n]*$")
 SURNAME_CONTEXT = 40  # characters looked back for the punctuation or line start before a surname
 
@@ -358,6 +360,9 @@ def _named_official(m: re.Match, ctx: MatchContext, name_first: bool):
     words = _words(m, "span", ctx)
     # a name in quotes (`«کریم امیری» رئیس`), not a quotation that starts with it (`« هنوز بازپرس`)
     quoted = m.groupdict().get("quote") is not None and CLOSING_QUOTE.match(ctx.text, m.end("span")) is not None
+    # quotes an archive emptied (`« » منگ هون گوی « »`: each pair closed at once) quote the name too
+    start = m.start("span")
+    quoted = quoted or bool(EMPTY_QUOTES_BEFORE.search(ctx.text, max(0, start - 8), start) and EMPTY_QUOTES.match(ctx.text, m.end("span")))
     apposition = name_first and APPOSITION.search(ctx.text, m.end("span"), m.start("title")) is not None
     name_at_boundary = name_first and _name_after_boundary(words, ctx, apposition)
     if name_first and not (name_at_boundary or quoted):  # `در پی سفر مسعود پزشکیان رئیس‌جمهور`: the run may start with other words
@@ -387,6 +392,8 @@ def _named_official(m: re.Match, ctx: MatchContext, name_first: bool):
         return None  # `رئیس سنای پارلمان`, `فرهنگی معاون`: an office's complement or a phrase
     if not name_first and quoted and len(core) == 1 and not _is_given_name(core[0][2], ctx):
         return None  # `شهردار «بوردو»`, `دبیر سوگواره «خمسه»`: one quoted word after an office names a place or a body
+    if name_first and quoted and not honorifics and len(core) == 1 and not _surname_like(core[0][2], ctx, alone=True):
+        return None  # `« شگفت‌آور » مدیر`: one quoted word before an office is a name only as a surname
     if not name_first and not vouched and not re.search("[،,:]", ctx.text[m.end("title") : m.start("span")]):
         return None  # `رئیس‌جمهور آمریکا هیجانی و ...`: an unknown word after an office is no name
     if not name_first and not country_surface and title in _options(ctx).get("dependent_titles", []):

@@ -19,6 +19,7 @@ from pipeline.given_names import source_given_names
 from pipeline.hazm_data import word_frequencies  # a frequent word is an ordinary word
 
 WORD = re.compile(r"[^\s«»،,:]+")
+ZWNJ = "\u200c"
 WORD_BEFORE = re.compile("([\u0621-\u06cc\u200c]+)[^\\S\n]+\\Z")
 PLURAL = re.compile("(?:\u200cها|\u200c?های|\u200c?هایی)$")
 # after a name: `، OFFICE و ` up to the next name (an office of at most five words)
@@ -308,6 +309,15 @@ def _rare(word: str, ctx: MatchContext) -> bool:
     return not _frequency_at_least(word, "rare_word_frequency", ctx)
 
 
+def _unknown_stem_surname(word: str, ctx: MatchContext) -> bool:
+    """A word in ی whose stem the word list lacks and is no noun of a verb (`ریاحی`; not
+    `شهرسازی`, `جمع‌بندی`, `بازنشستگی`)."""
+    stem = word[:-1]
+    if not word.endswith("ی") or ZWNJ in word or stem.endswith("گ") or word_frequencies().get(stem) or _is_common(word, ctx):
+        return False
+    return not any(stem[i:] in present_stems() for i in range(len(stem) - 2))  # `شهر` + `ساز`
+
+
 def _name_after_boundary(words, ctx: MatchContext, apposition: bool) -> bool:
     """The words before an office are a name although no known given name starts them: they start
     a line or follow punctuation (or, a surname alone, a function word: `آن‌طور که سلیمانی مدیرکل`),
@@ -342,6 +352,8 @@ def _name_after_boundary(words, ctx: MatchContext, apposition: bool) -> bool:
     last = words[-1][2]
     if _surname_like(last, ctx, alone=len(words) == 1):
         return True
+    if apposition and len(words) == 1 and _unknown_stem_surname(last, ctx):
+        return True  # set off by a comma, a word in ی of a stem the word list lacks (`ریاحی ، مدیرعامل`)
     if len(words) == 2 and not _is_common(first[0], ctx) and last.endswith("ی") and not _is_common(last, ctx):
         if name_key(first[0]) in source_given_names() and name_key(last[:-1]) in source_given_names():
             return True  # a given name and a surname made of one (`سورنا ستاری`; not `حکم آزادی`)

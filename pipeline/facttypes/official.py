@@ -364,7 +364,7 @@ def _name_after_boundary(words, ctx: MatchContext, apposition: bool) -> bool:
 
 
 APPOSITION = re.compile(r"[،,\-–(]")
-NEXT_WORD = re.compile(r"[^\S\n]+([^\s«»،,:]+)")
+NEXT_WORD = re.compile(r"[^\S\n]+([^\s«»،,:.!?؟؛]+)")
 
 
 def _named_official(m: re.Match, ctx: MatchContext, name_first: bool):
@@ -380,6 +380,8 @@ def _named_official(m: re.Match, ctx: MatchContext, name_first: bool):
     if name_first and not (name_at_boundary or quoted):  # `در پی سفر مسعود پزشکیان رئیس‌جمهور`: the run may start with other words
         words = _from_name_start(words, ctx)
     honorifics, core = _split_honorifics(words, ctx)
+    if name_first and any(h[2] in _options(ctx).get("honorifics_of_the_dead", []) for h in honorifics):
+        return None  # `شهید شفیع‌زاده به‌عنوان فرمانده`: a fallen commander's office is history
     if not name_first:  # `شهباز شریف وارد اسلام‌آباد شد`, `جیمز ماتیس زد`: a very frequent word or a verb ends the name
         ends = [i for i, (_, _, w) in enumerate(core) if i and (_is_frequent_inside(w, ctx) or _is_verb(w, ctx))]
         core = core[: ends[0]] if ends else core
@@ -604,6 +606,17 @@ def speaker_office(m, ctx):
 
 
 
+def _name_before_verb(core, ctx: MatchContext):
+    """A name's words up to a very frequent word, a verb, an office, or the noun of a compound verb
+    (`جعفری یادآور شد`, `کلینتون وضع شد`)."""
+    ends = [i for i, (_, _, w) in enumerate(core) if i and (_is_frequent_inside(w, ctx) or _is_verb(w, ctx) or _is_verb_like(w) or ctx.lexicon_value("official_title", w))]
+    core = core[: ends[0]] if ends else core
+    after = NEXT_WORD.match(ctx.text, core[-1][1]) if core else None
+    if after and after.group(1) in _options(ctx).get("light_verbs", []):
+        core = core[:-1]
+    return core
+
+
 @producer("official", "rank_name")
 def rank_name(m, ctx):
     """`سرهنگ یوسف سپهوند`, `ژنرال مایکل فلین`, `سردار جعفری`: a rank with no office beside the
@@ -615,11 +628,7 @@ def rank_name(m, ctx):
     options = _options(ctx)
     if not ranks or honorifics[0] is not ranks[0] or any(h[2] in options.get("honorifics_of_the_dead", []) for h in honorifics):
         return None
-    ends = [i for i, (_, _, w) in enumerate(core) if i and (_is_frequent_inside(w, ctx) or _is_verb(w, ctx) or _is_verb_like(w) or ctx.lexicon_value("official_title", w))]
-    core = core[: ends[0]] if ends else core
-    after = NEXT_WORD.match(ctx.text, core[-1][1]) if core else None
-    if after and after.group(1) in options.get("light_verbs", []):
-        core = core[:-1]  # `یادآور شد`
+    core = _name_before_verb(core, ctx)
     if not core or not _looks_like_name(core, honorifics, False, ctx):
         return None
     first = core[0][2]
@@ -637,11 +646,36 @@ def rank_name(m, ctx):
         "name": _name_value(honorifics, core),
         "title": rank,
         "_office": rank,
-        "_rank": True,
+        "_weak_office": True,
         "country": None,
         "_core": [w for _, _, w in core],
         "_span": (honorifics[0][0], core[-1][1]),
         "_ruler": False,
+    }
+
+
+@producer("official", "term_of_office")
+def term_of_office(m, ctx):
+    """`دوره ریاست‌جمهوری بیل کلینتون`, `زمان وزارت حاجی بابایی`: the name after the years of an
+    office held it. A full name, a quoted one or a surname alone; the name ends at a very frequent
+    word or a verb."""
+    honorifics, core = _split_honorifics(_words(m, "span", ctx), ctx)
+    core = _name_before_verb(core, ctx)
+    quoted = m.group("quote") is not None and CLOSING_QUOTE.match(ctx.text, core[-1][1] if core else m.end("span")) is not None
+    if not core or not _looks_like_name(core, honorifics, quoted, ctx):
+        return None
+    if not (quoted or honorifics or _starts_full_name(core, 0, ctx) or _surname_like(core[-1][2], ctx, alone=len(core) == 1)):
+        return None  # `دوران ریاست جمهوری با ترامپ`
+    office = _office(m, ctx, name_first=False)
+    return {
+        "name": _name_value(honorifics, core),
+        "title": office.written,
+        "_office": office.canonical,
+        "country": None,
+        "_core": [w for _, _, w in core],
+        "_span": ((honorifics or core)[0][0], core[-1][1]),
+        "_ruler": False,
+        "_weak_office": True,
     }
 
 
@@ -747,7 +781,7 @@ class Person:
     ruler: bool = False
     registry: str | None = None
     office_in_text: bool = False  # named beside an office in this article, not only by the registry
-    rank_only: bool = False  # the title is a rank (`سرهنگ`), which any office named replaces
+    weak_title: bool = False  # a rank (`سرهنگ`) or an office held once (`دوران وزارت X`): any office named replaces it
     coordinated_country: str | None = None  # see _share_country
     mentions: list = field(default_factory=list)
 
@@ -759,20 +793,20 @@ class Person:
             self.core, self.name = v["_core"], v["name"]
         self.registry = self.registry or v.get("_registry")
         if v.get("_registry"):
-            if self.rank_only:
+            if self.weak_title:
                 self.title = self.office = None
-                self.rank_only = False
+                self.weak_title = False
             self.title = self.title or v.get("title")
             self.office = self.office or v.get("_office")
             self.country = self.country or v.get("country")
-        elif v.get("_rank"):
+        elif v.get("_weak_office"):
             self.office_in_text = True
             if self.title is None:
-                self.title, self.office, self.rank_only = v["title"], v["_office"], True
-        elif v.get("_office_elsewhere") and self.office_in_text and not self.rank_only:
+                self.title, self.office, self.weak_title = v["title"], v["_office"], True
+        elif v.get("_office_elsewhere") and self.office_in_text and not self.weak_title:
             pass  # an office from the headline or the sentence before yields to one beside the name
         else:  # the article's own words about the office win over the registry's
-            self.office_in_text, self.rank_only = True, False
+            self.office_in_text, self.weak_title = True, False
             self.title = v.get("title") or self.title
             self.office = v.get("_office") or self.office
             self.country = v.get("country") or self.country
@@ -995,12 +1029,12 @@ def fold_people(candidates: list, ctx: MatchContext) -> list:
             cand.values["country"] = _last_country(ctx, cand.values["_anaphor_at"])
     named = resolve_overlaps([c for c in candidates if "_mention" not in c.values])
     # a rank and a surname (`سردار نقدی` in a headline) is a later mention of a full name first
-    named.sort(key=lambda c: bool(c.values.get("_rank")) and len(c.values["_core"]) == 1)
+    named.sort(key=lambda c: bool(c.values.get("_weak_office")) and len(c.values["_core"]) == 1)
     _share_country(named, ctx)
     people: list[Person] = []
     for cand in named:
         v = cand.values
-        office = None if v.get("_office_elsewhere") or v.get("_rank") else v.get("_office")
+        office = None if v.get("_office_elsewhere") or v.get("_weak_office") else v.get("_office")
         person = _find_person(people, v["_core"], office, v.get("_registry"), ctx)
         if person is None:
             person = Person(core=v["_core"], name=v["name"])

@@ -41,6 +41,7 @@ RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 RULE_KEYS = {"id", "pattern", "producer", "examples", "negatives", "note", "options", "starts_near"}
 FILE_KEYS = {"fact_type", "description", "rules", "trigger"}
 CUE_OPTIONAL_TYPES = ("link", "statement")  # rule files whose rules name a strategy, not a fact's pattern
+INNER_COMMA = re.compile(r"(?<=\S)\s*([،,])\s*(?=\S)")
 ZWNJ = "\u200c"
 
 
@@ -58,11 +59,12 @@ def load_yaml(path: Path) -> Any:
 
 def form_parts(form: str) -> list[str]:
     """A lexicon form, normalized, split at its spaces/ZWNJ (each may be written as a space, a
-    ZWNJ or nothing)."""
+    ZWNJ or nothing); a comma inside is a part of its own, so that it may stand apart too
+    (`وزیر صنعت ، معدن و تجارت`)."""
     from pipeline.normalize import fold_table
 
     folded = form.strip().translate(fold_table())  # as normalize_text folds (for a short string, faster)
-    return re.split(rf"[\s{ZWNJ}]+", folded)
+    return re.split(rf"[\s{ZWNJ}]+", INNER_COMMA.sub(r" \1 ", folded))
 
 
 @lru_cache(maxsize=1 << 12)

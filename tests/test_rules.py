@@ -9,7 +9,7 @@ import pytest
 import pandas as pd
 
 from pipeline.ingest import document_from_text
-from pipeline.rules import RuleError, default_rules, load_rules
+from pipeline.rules import RuleError, default_rules, form_regex, load_rules
 from pipeline.run import extract_tables
 from pipeline.schemas import NAMED_DOCUMENT
 
@@ -122,6 +122,11 @@ def test_a_malformed_starts_near_is_reported(tmp_path):
     extra.write_text(rule.format(p="(?i:x)", a="{at: x, words_before: 2}"), encoding="utf-8")  # flags: not read
     with pytest.raises(RuleError, match=r"rule money\.x: starts_near needs a pattern whose least width can be read"):
         load_rules(rules)
+
+
+@pytest.mark.parametrize("text", ["وزیر صنعت، معدن و تجارت", "وزیر صنعت ، معدن و تجارت", "وزیر صنعت،معدن و تجارت"])
+def test_a_comma_inside_a_lexicon_form_may_stand_apart_or_not(text):
+    assert re.fullmatch(form_regex("وزیر صنعت، معدن و تجارت"), text)
 
 
 def test_a_macro_listing_lexicons_matches_the_forms_of_each():

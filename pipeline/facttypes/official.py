@@ -19,6 +19,7 @@ from pipeline.given_names import source_given_names
 from pipeline.hazm_data import word_frequencies  # a frequent word is an ordinary word
 
 WORD = re.compile(r"[^\s«»،,:]+")
+ZWNJ = "\u200c"
 WORD_BEFORE = re.compile("([\u0621-\u06cc\u200c]+)[^\\S\n]+\\Z")
 PLURAL = re.compile("(?:\u200cها|\u200c?های|\u200c?هایی)$")
 # after a name: `، OFFICE و ` up to the next name (an office of at most five words)
@@ -93,9 +94,22 @@ def _is_ordinary_word(word: str, ctx: MatchContext) -> bool:
     return known and not _is_given_name(word, ctx) and not ctx.lexicon_value("honorific", word)
 
 
-def _words(m: re.Match, group: str) -> list[tuple[int, int, str]]:
+def _words(m: re.Match, group: str, ctx: MatchContext) -> list[tuple[int, int, str]]:
+    """The words of a group, a compound given name or surname written apart (`هدایت الله`,
+    `نعمت زاده`) as one word."""
     base = m.start(group)
-    return [(base + w.start(), base + w.end(), w.group()) for w in WORD.finditer(m.group(group))]
+    words = [(base + w.start(), base + w.end(), w.group()) for w in WORD.finditer(m.group(group))]
+    for i in range(len(words) - 2, -1, -1):
+        (start, _, first), (_, end, tail) = words[i], words[i + 1]
+        given = ctx.lexicon_value("given_name_tail", tail) and name_key(first + tail) in source_given_names()
+        # (after a given name, `علی پور` may be a given name and a surname, and after a common
+        # word, `در گردش پور قاضی`, the ending starts a name: both left as two words)
+        surname = ctx.lexicon_value("surname_suffix", tail) and not (
+            ctx.lexicon_value("honorific", first) or _is_given_name(first, ctx) or _is_common(first, ctx)
+        )
+        if given or surname:
+            words[i : i + 2] = [(start, end, ctx.text[start:end])]
+    return words
 
 
 def _split_honorifics(words, ctx: MatchContext):
@@ -119,10 +133,22 @@ def _name_value(honorifics, core) -> str:
     return " ".join([h[2] for h in honorifics if h[3] == "keep"] + [w for _, _, w in core])
 
 
+def _starts_full_name(words, i: int, ctx: MatchContext) -> bool:
+    """Word ``i`` is a given name: a trusted one, or one of the name source, not very frequent,
+    before a surname with a surname's ending (`ابوذر ابراهیمی`)."""
+    word = words[i][2]
+    if _is_given_name(word, ctx):
+        return True
+    if i + 1 >= len(words) or name_key(word) not in source_given_names() or _frequency_at_least(word, "common_word_frequency", ctx):
+        return False
+    surname = words[i + 1][2]
+    return surname.endswith(tuple(_options(ctx).get("surname_endings", []))) and _surname_like(surname, ctx, alone=False)
+
+
 def _from_name_start(words, ctx: MatchContext):
     """The words from the first given name or honorific on (`ماجرای علیرضا ...`), or, with
     neither, after the leading words of the word list (`داماد ...`)."""
-    starts = [i for i, (_, _, w) in enumerate(words) if _is_given_name(w, ctx) or _split_honorifics(words[i:], ctx)[0]]
+    starts = [i for i in range(len(words)) if _starts_full_name(words, i, ctx) or _split_honorifics(words[i:], ctx)[0]]
     if starts:
         return words[starts[0] :]
     while words and _is_ordinary_word(words[0][2], ctx):
@@ -140,10 +166,10 @@ def _looks_like_name(core, honorifics, quoted: bool, ctx: MatchContext, name_at_
     first = words[0]
     if len(words) == 1 and _is_given_name(first, ctx):
         return False  # `وزیر ... حمید`: a given name alone is a name cut short
-    vouched = bool(honorifics) or quoted or _is_given_name(first, ctx) or name_at_boundary
+    vouched = bool(honorifics) or quoted or _starts_full_name(core, 0, ctx) or name_at_boundary
     if not vouched and (len(name_key(first)) < 3 or first in word_frequencies() or _is_verb(first, ctx) or _inflected_word(first)):
         return False
-    if any(_is_frequent_inside(w, ctx) for w in words[1:]):
+    if not quoted and any(_is_frequent_inside(w, ctx) for w in words[1:]):  # `« چاک گرامی »`
         return False
     return len(words) <= 4 or any(ctx.lexicon_value("name_particle", w) for w in words)
 
@@ -179,9 +205,10 @@ def _complement(m: re.Match, title: str, name_first: bool, ctx: MatchContext) ->
         return None
     words: list[str] = []
     for i, word in enumerate(complement):
-        # a bare past stem inside is a noun's part (`محیط زیست استان`); at the end it is a verb
-        bare_stem_inside = word in past_stems() and i < len(complement) - 1
-        if (_is_verb_like(word) and not bare_stem_inside) or _is_plural_verb(word):
+        # a bare past stem or a participle inside is a noun's part (`محیط زیست استان`, `دیده بان
+        # حقوق بشر`); at the end it is a verb
+        inside = i < len(complement) - 1 and not VERB_PREFIX.search(word)
+        if (_is_verb_like(word) and not inside) or _is_plural_verb(word):
             break
         words.append(word)
     while words and words[-1] == "و":
@@ -234,6 +261,8 @@ def _complement_country(complement: str | None, ctx: MatchContext) -> str | None
 
 
 CLOSING_QUOTE = re.compile(r'[^\S\n]*[»"”]')
+EMPTY_QUOTES = re.compile(r"[^\S\n]*«[^\S\n]*»")
+EMPTY_QUOTES_BEFORE = re.compile(r"«[^\S\n]*»[^\S\n]*\Z")
 BOUNDARY_BEFORE = re.compile(r"(?:^|[.!?؟:؛،,«»\"“”()\-–])[^\S\n]*$")
 SURNAME_CONTEXT = 40  # characters looked back for the punctuation or line start before a surname
 
@@ -241,9 +270,9 @@ SURNAME_CONTEXT = 40  # characters looked back for the punctuation or line start
 def _inflected_word(word: str) -> bool:
     """A word of the word list in a form the list lacks: without its tanvin (`قطعا`, `رسما`),
     with a pronoun (`انتخابش`), an ezafe (`سرمای`) or a plural ending (`استانداران`), or a
-    superlative."""
+    comparative or superlative (`قوی‌تر`)."""
     frequencies = word_frequencies()
-    if "ترین" in word or word + "\u064b" in frequencies or word[:-1] + "\u064b" + word[-1:] in frequencies:
+    if "ترین" in word or word.endswith("\u200cتر") or word + "\u064b" in frequencies or word[:-1] + "\u064b" + word[-1:] in frequencies:
         return True
     if word.endswith("ان") and not word.endswith("یان") and word[:-2] in frequencies:
         return True
@@ -280,9 +309,19 @@ def _rare(word: str, ctx: MatchContext) -> bool:
     return not _frequency_at_least(word, "rare_word_frequency", ctx)
 
 
+def _unknown_stem_surname(word: str, ctx: MatchContext) -> bool:
+    """A word in ی whose stem the word list lacks and is no noun of a verb (`ریاحی`; not
+    `شهرسازی`, `جمع‌بندی`, `بازنشستگی`)."""
+    stem = word[:-1]
+    if not word.endswith("ی") or ZWNJ in word or stem.endswith("گ") or word_frequencies().get(stem) or _is_common(word, ctx):
+        return False
+    return not any(stem[i:] in present_stems() for i in range(len(stem) - 2))  # `شهر` + `ساز`
+
+
 def _name_after_boundary(words, ctx: MatchContext, apposition: bool) -> bool:
     """The words before an office are a name although no known given name starts them: they start
-    a line or follow punctuation, and they are a surname alone (`زارعی وزیر کشور`, `حمیدی رئیس
+    a line or follow punctuation (or, a surname alone, a function word: `آن‌طور که سلیمانی مدیرکل`),
+    and they are a surname alone (`زارعی وزیر کشور`, `حمیدی رئیس
     پلیس راه`), a name of the name source, however ordinary a word, and a surname (`مینا رستمی ،
     رییس`), or, set off from the office by a comma or dash, up to three rare words ending in a
     surname (`گیدو وستروله ، وزیر`)."""
@@ -290,32 +329,59 @@ def _name_after_boundary(words, ctx: MatchContext, apposition: bool) -> bool:
     if not 1 <= len(words) <= longest:
         return False
     start = words[0][0]
-    if not BOUNDARY_BEFORE.search(ctx.text, max(0, start - SURNAME_CONTEXT), start):
+    before = WORD_BEFORE.search(ctx.text, max(0, start - SURNAME_CONTEXT), start)
+    # after a function word, only a surname alone with a surname's ending (`که ستاری معاون`)
+    after_function_word = (
+        len(words) == 1
+        and words[0][2].endswith(tuple(_options(ctx).get("surname_endings", [])))
+        and before is not None
+        and ctx.lexicon_value("name_stop", before.group(1)) == "function"
+    )
+    if not (after_function_word or BOUNDARY_BEFORE.search(ctx.text, max(0, start - SURNAME_CONTEXT), start)):
         return False
     first = [w for _, _, w in words[:-1]]
     if any(_inflected_word(w) or _is_verb(w, ctx) for w in first):
         return False
-    if apposition:  # `کلیفورد کوبچان ، مسئول`
-        if any(_is_common(w, ctx) for w in first):
+    if any(_is_given_name(w, ctx) for _, _, w in words[1:-1]):
+        return False  # `باوجوداین نورالدین نعمتی`: the name starts at its given name
+    if apposition:  # `کلیفورد کوبچان ، مسئول`; at a sentence's opening, `هری رید ، رهبر`
+        if any(_is_common(w, ctx) for w in first) and not _opens_sentence(ctx.text, start):
             return False
     elif len(words) == 3 or len(words) == 2 and not (name_key(first[0]) in source_given_names() or _rare(first[0], ctx)):
         return False  # two words: a name of the source or a foreign given name (`هلن کلارک`), and a surname
-    return _surname_like(words[-1][2], ctx, alone=len(words) == 1)
+    last = words[-1][2]
+    if _surname_like(last, ctx, alone=len(words) == 1):
+        return True
+    if apposition and len(words) == 1 and _unknown_stem_surname(last, ctx):
+        return True  # set off by a comma, a word in ی of a stem the word list lacks (`ریاحی ، مدیرعامل`)
+    if len(words) == 2 and not _is_common(first[0], ctx) and last.endswith("ی") and not _is_common(last, ctx):
+        if name_key(first[0]) in source_given_names() and name_key(last[:-1]) in source_given_names():
+            return True  # a given name and a surname made of one (`سورنا ستاری`; not `حکم آزادی`)
+    # two or three words opening a sentence, set off by a comma: a foreign name, however like a
+    # Persian word its surname is (`هری رید ، رهبر`, `کلاخود برانداز ، معاون`)
+    opening_apposition = apposition and len(words) > 1 and _opens_sentence(ctx.text, start)
+    return opening_apposition and not (_is_common(last, ctx) or PLURAL.search(last) or _inflected_word(last))
 
 
 APPOSITION = re.compile(r"[،,\-–(]")
+NEXT_WORD = re.compile(r"[^\S\n]+([^\s«»،,:.!?؟؛]+)")
 
 
 def _named_official(m: re.Match, ctx: MatchContext, name_first: bool):
     """The values of an office-beside-a-name match, or None when the words are not a name."""
-    words = _words(m, "span")
+    words = _words(m, "span", ctx)
     # a name in quotes (`«کریم امیری» رئیس`), not a quotation that starts with it (`« هنوز بازپرس`)
     quoted = m.groupdict().get("quote") is not None and CLOSING_QUOTE.match(ctx.text, m.end("span")) is not None
+    # quotes an archive emptied (`« » منگ هون گوی « »`: each pair closed at once) quote the name too
+    start = m.start("span")
+    quoted = quoted or bool(EMPTY_QUOTES_BEFORE.search(ctx.text, max(0, start - 8), start) and EMPTY_QUOTES.match(ctx.text, m.end("span")))
     apposition = name_first and APPOSITION.search(ctx.text, m.end("span"), m.start("title")) is not None
     name_at_boundary = name_first and _name_after_boundary(words, ctx, apposition)
     if name_first and not (name_at_boundary or quoted):  # `در پی سفر مسعود پزشکیان رئیس‌جمهور`: the run may start with other words
         words = _from_name_start(words, ctx)
     honorifics, core = _split_honorifics(words, ctx)
+    if name_first and any(h[2] in _options(ctx).get("honorifics_of_the_dead", []) for h in honorifics):
+        return None  # `شهید شفیع‌زاده به‌عنوان فرمانده`: a fallen commander's office is history
     if not name_first:  # `شهباز شریف وارد اسلام‌آباد شد`, `جیمز ماتیس زد`: a very frequent word or a verb ends the name
         ends = [i for i, (_, _, w) in enumerate(core) if i and (_is_frequent_inside(w, ctx) or _is_verb(w, ctx))]
         core = core[: ends[0]] if ends else core
@@ -332,11 +398,16 @@ def _named_official(m: re.Match, ctx: MatchContext, name_first: bool):
     country_surface = m.groupdict().get("country")
     if not _looks_like_name(core, honorifics, quoted, ctx, name_at_boundary):
         return None
-    vouched = honorifics or quoted or _is_given_name(core[0][2], ctx) or name_at_boundary
-    if not (vouched or country_surface):
+    vouched = honorifics or quoted or _starts_full_name(core, 0, ctx) or name_at_boundary
+    # an office of another country vouches for a name before it that the word list does not know
+    # (`ناریشکین رئیس وقت دومای روسیه`), as a country after an office does for one after it
+    foreign = _complement_country(complement, ctx) not in (None, _options(ctx).get("home_country"))
+    if not (vouched or country_surface or name_first and foreign):
         return None  # `رئیس سنای پارلمان`, `فرهنگی معاون`: an office's complement or a phrase
     if not name_first and quoted and len(core) == 1 and not _is_given_name(core[0][2], ctx):
         return None  # `شهردار «بوردو»`, `دبیر سوگواره «خمسه»`: one quoted word after an office names a place or a body
+    if name_first and quoted and not honorifics and len(core) == 1 and not _surname_like(core[0][2], ctx, alone=True):
+        return None  # `« شگفت‌آور » مدیر`: one quoted word before an office is a name only as a surname
     if not name_first and not vouched and not re.search("[،,:]", ctx.text[m.end("title") : m.start("span")]):
         return None  # `رئیس‌جمهور آمریکا هیجانی و ...`: an unknown word after an office is no name
     if not name_first and not country_surface and title in _options(ctx).get("dependent_titles", []):
@@ -401,6 +472,16 @@ def _list_member(m: re.Match, ctx: MatchContext, n: int):
     return _named_official(ListMember(m, n), ctx, name_first=m.start("name1") < m.start("title"))
 
 
+@producer("official", "one_of_office")
+def one_of_office(m, ctx):
+    """`X، یکی از فرماندهان ارتش عراق`: one of an office's holders; not of offices that many hold
+    without office (`از مدیران`, `از اعضای حزب`: option `one_of_excluded`)."""
+    head = ctx.lexicon_value("official_title_plural", m.group("title"))
+    if head in _options(ctx).get("one_of_excluded", []):
+        return None
+    return _named_official(m, ctx, name_first=True)
+
+
 @producer("official", "list_first")
 def list_first(m, ctx):
     """The first person of `X و Y، رؤسای جمهور ایران و روسیه` (or with the office first)."""
@@ -447,6 +528,13 @@ def _sentence_start(text: str, at: int) -> int:
     return breaks[-1] if breaks else max(0, at - 400)
 
 
+def _opens_sentence(text: str, at: int) -> bool:
+    """Offset ``at`` opens a sentence, after a lead-in (`به گزارش ایسنا ،`) if any."""
+    start = max(0, at - 400)
+    breaks = [m.end() for m in SENTENCE_BREAK.finditer(text, start, at)]
+    return (bool(breaks) or start == 0) and LEAD_IN.fullmatch(text, breaks[-1] if breaks else 0, at) is not None
+
+
 def _headline(text: str) -> tuple[int, int] | None:
     """The first line of an article that reads as a headline (three words or more)."""
     position = 0
@@ -489,7 +577,7 @@ def speaker_office(m, ctx):
     with an office the article names without a name just before: in its headline when the
     sentence is in the lead (`وزیر نیرو: …`), or opening the sentence before (`معاون وزیر نیرو از
     … خبر داد. رضا کاظمی افزود`). The office is the article's; the name must be a full one."""
-    honorifics, core = _split_honorifics(_words(m, "span"), ctx)
+    honorifics, core = _split_honorifics(_words(m, "span", ctx), ctx)
     if len(core) < 2 or not _is_given_name(core[0][2], ctx) or not _looks_like_name(core, honorifics, False, ctx):
         return None
     if any(_is_frequent_inside(w, ctx) or _is_verb(w, ctx) for _, _, w in core[1:]):
@@ -518,10 +606,83 @@ def speaker_office(m, ctx):
 
 
 
+def _name_before_verb(core, ctx: MatchContext):
+    """A name's words up to a very frequent word, a verb, an office, or the noun of a compound verb
+    (`جعفری یادآور شد`, `کلینتون وضع شد`)."""
+    ends = [i for i, (_, _, w) in enumerate(core) if i and (_is_frequent_inside(w, ctx) or _is_verb(w, ctx) or _is_verb_like(w) or ctx.lexicon_value("official_title", w))]
+    core = core[: ends[0]] if ends else core
+    after = NEXT_WORD.match(ctx.text, core[-1][1]) if core else None
+    if after and after.group(1) in _options(ctx).get("light_verbs", []):
+        core = core[:-1]
+    return core
+
+
+@producer("official", "rank_name")
+def rank_name(m, ctx):
+    """`سرهنگ یوسف سپهوند`, `ژنرال مایکل فلین`, `سردار جعفری`: a rank with no office beside the
+    name is the person's title until the article or the registry names an office. The name starts
+    with a given name or a surname and ends before an office, a verb or the noun of a compound
+    verb (`جعفری یادآور شد`); a fallen commander (`سردار شهید ...`) holds no office."""
+    honorifics, core = _split_honorifics(_words(m, "span", ctx), ctx)
+    ranks = [h for h in honorifics if ctx.lexicon_value("military_rank", h[2])]
+    options = _options(ctx)
+    if not ranks or honorifics[0] is not ranks[0] or any(h[2] in options.get("honorifics_of_the_dead", []) for h in honorifics):
+        return None
+    core = _name_before_verb(core, ctx)
+    if not core or not _looks_like_name(core, honorifics, False, ctx):
+        return None
+    first = core[0][2]
+    if _is_verb(first, ctx) or _is_verb_like(first):
+        return None  # `سرهنگ نیستم`
+    # after a rank, a given name of the source starts a full name unless very frequent
+    # (`سرهنگ ستار خسروی`, not `سردار بزرگ حاج احمد`)
+    given = _is_given_name(first, ctx) or (
+        len(core) > 1 and name_key(first) in source_given_names() and not _frequency_at_least(first, "common_inner_word_frequency", ctx)
+    )
+    if not (given or _rare(first, ctx) or _surname_like(first, ctx, alone=len(core) == 1)):
+        return None  # `ژنرال بازنشسته`, `سردار سازندگی`: a rank and an ordinary word
+    rank = ctx.lexicon_value("military_rank", ranks[-1][2])
+    return {
+        "name": _name_value(honorifics, core),
+        "title": rank,
+        "_office": rank,
+        "_weak_office": True,
+        "country": None,
+        "_core": [w for _, _, w in core],
+        "_span": (honorifics[0][0], core[-1][1]),
+        "_ruler": False,
+    }
+
+
+@producer("official", "term_of_office")
+def term_of_office(m, ctx):
+    """`دوره ریاست‌جمهوری بیل کلینتون`, `زمان وزارت حاجی بابایی`: the name after the years of an
+    office held it. A full name, a quoted one or a surname alone; the name ends at a very frequent
+    word or a verb."""
+    honorifics, core = _split_honorifics(_words(m, "span", ctx), ctx)
+    core = _name_before_verb(core, ctx)
+    quoted = m.group("quote") is not None and CLOSING_QUOTE.match(ctx.text, core[-1][1] if core else m.end("span")) is not None
+    if not core or not _looks_like_name(core, honorifics, quoted, ctx):
+        return None
+    if not (quoted or honorifics or _starts_full_name(core, 0, ctx) or _surname_like(core[-1][2], ctx, alone=len(core) == 1)):
+        return None  # `دوران ریاست جمهوری با ترامپ`
+    office = _office(m, ctx, name_first=False)
+    return {
+        "name": _name_value(honorifics, core),
+        "title": office.written,
+        "_office": office.canonical,
+        "country": None,
+        "_core": [w for _, _, w in core],
+        "_span": ((honorifics or core)[0][0], core[-1][1]),
+        "_ruler": False,
+        "_weak_office": True,
+    }
+
+
 @producer("official", "registry")
 def registry(m, ctx):
     """A name of rules/lexicons/official_registry.yaml, with the office the registry gives."""
-    honorifics, core = _split_honorifics(_words(m, "span"), ctx)
+    honorifics, core = _split_honorifics(_words(m, "span", ctx), ctx)
     canonical = ctx.lexicon_value("official_registry", " ".join(w for _, _, w in core)) if core else None
     if not canonical or _given_name_before(m, ctx):
         return None  # `حسن قالیباف اصل` is not محمدباقر قالیباف
@@ -540,7 +701,7 @@ def mention(m, ctx):
 
 def _mention_word(m: re.Match, ctx: MatchContext) -> tuple[str, str | None] | None:
     """The one name word of a mention (after its honorifics) and the given name before it."""
-    honorifics, core = _split_honorifics(_words(m, "span"), ctx)
+    honorifics, core = _split_honorifics(_words(m, "span", ctx), ctx)
     if len(core) != 1:
         return None
     return core[0][2], _given_name_before(m, ctx)
@@ -620,6 +781,7 @@ class Person:
     ruler: bool = False
     registry: str | None = None
     office_in_text: bool = False  # named beside an office in this article, not only by the registry
+    weak_title: bool = False  # a rank (`سرهنگ`) or an office held once (`دوران وزارت X`): any office named replaces it
     coordinated_country: str | None = None  # see _share_country
     mentions: list = field(default_factory=list)
 
@@ -631,13 +793,20 @@ class Person:
             self.core, self.name = v["_core"], v["name"]
         self.registry = self.registry or v.get("_registry")
         if v.get("_registry"):
+            if self.weak_title:
+                self.title = self.office = None
+                self.weak_title = False
             self.title = self.title or v.get("title")
             self.office = self.office or v.get("_office")
             self.country = self.country or v.get("country")
-        elif v.get("_office_elsewhere") and self.office_in_text:
+        elif v.get("_weak_office"):
+            self.office_in_text = True
+            if self.title is None:
+                self.title, self.office, self.weak_title = v["title"], v["_office"], True
+        elif v.get("_office_elsewhere") and self.office_in_text and not self.weak_title:
             pass  # an office from the headline or the sentence before yields to one beside the name
         else:  # the article's own words about the office win over the registry's
-            self.office_in_text = True
+            self.office_in_text, self.weak_title = True, False
             self.title = v.get("title") or self.title
             self.office = v.get("_office") or self.office
             self.country = v.get("country") or self.country
@@ -859,11 +1028,13 @@ def fold_people(candidates: list, ctx: MatchContext) -> list:
         if cand.values.get("_anaphor_at") is not None:
             cand.values["country"] = _last_country(ctx, cand.values["_anaphor_at"])
     named = resolve_overlaps([c for c in candidates if "_mention" not in c.values])
+    # a rank and a surname (`سردار نقدی` in a headline) is a later mention of a full name first
+    named.sort(key=lambda c: bool(c.values.get("_weak_office")) and len(c.values["_core"]) == 1)
     _share_country(named, ctx)
     people: list[Person] = []
     for cand in named:
         v = cand.values
-        office = None if v.get("_office_elsewhere") else v.get("_office")
+        office = None if v.get("_office_elsewhere") or v.get("_weak_office") else v.get("_office")
         person = _find_person(people, v["_core"], office, v.get("_registry"), ctx)
         if person is None:
             person = Person(core=v["_core"], name=v["name"])

@@ -130,10 +130,12 @@ def extract_tables(documents: pd.DataFrame, rules: RuleSet) -> dict[str, pd.Data
     tables |= {f"facts_{t}": frame for t, frame in facts_by_type(facts).items()}
     every_fact = combine_facts({t: tables[f"facts_{t}"] for t in MATCHED_TYPES})
     readable = documents[documents.status == "ok"]  # unique doc_ids (a duplicate is not ok)
-    links, link_failures = _isolating_failures(link_facts, "facts_links", every_fact, tables["sentences"], readable, rules)
+    links, link_failures = _isolating_failures(link_facts, "facts_links", every_fact, tables["sentences"], tables["normalized"], rules=rules)
     failures |= {doc_id: ("link", exc) for doc_id, exc in link_failures.items()}
     tables |= {"facts_links": links, "facts": build_factsheet(every_fact, links)}
-    statements, statement_failures = _isolating_failures(build_statements, "statements", tables["facts"], tables["sentences"], readable, rules)
+    statements, statement_failures = _isolating_failures(
+        build_statements, "statements", tables["facts"], tables["sentences"], tables["normalized"], readable, rules=rules
+    )
     failures |= {doc_id: ("statements", exc) for doc_id, exc in statement_failures.items()}
     tables["statements"] = statements
     if link_failures or statement_failures:  # drop the rows these articles got before a stage failed
@@ -142,19 +144,19 @@ def extract_tables(documents: pd.DataFrame, rules: RuleSet) -> dict[str, pd.Data
 
 
 def _isolating_failures(
-    stage: Callable[..., pd.DataFrame], table: str, facts: pd.DataFrame, sentences: pd.DataFrame, documents: pd.DataFrame, rules: RuleSet
+    stage: Callable[..., pd.DataFrame], table: str, facts: pd.DataFrame, *inputs: pd.DataFrame, rules: RuleSet
 ) -> tuple[pd.DataFrame, dict[str, Exception]]:
-    """A per-article stage (link, statements) on a batch; if it raises, each article is run
-    alone, so only the faulty ones fail (the stages work on whole tables, which is faster when
-    nothing fails)."""
+    """A per-article stage (link, statements) on a batch, ``stage(facts, *inputs, rules)`` (each
+    input a table with a ``doc_id``); if it raises, each article is run alone, so only the faulty
+    ones fail (the stages work on whole tables, which is faster when nothing fails)."""
     try:
-        return stage(facts, sentences, documents, rules), {}
+        return stage(facts, *inputs, rules), {}
     except Exception:  # noqa: BLE001 - find the article(s) at fault below
         pass
     frames, failures = [], {}
     for doc_id, doc_facts in facts.groupby("doc_id"):
         try:
-            frames.append(stage(doc_facts, sentences[sentences.doc_id == doc_id], documents[documents.doc_id == doc_id], rules))
+            frames.append(stage(doc_facts, *(frame[frame.doc_id == doc_id] for frame in inputs), rules))
         except Exception as exc:  # noqa: BLE001 - any fault of one article is recorded, not raised
             failures[doc_id] = exc
     return (pd.concat(frames, ignore_index=True) if frames else empty_frame(table)), failures

@@ -21,6 +21,7 @@ TOKAYEV = "قاسم ژومارت توکایف"
 def gold_links(seed_run, seed_gold):
     documents = pd.read_parquet(seed_run / "documents.parquet")
     sentences = pd.read_parquet(seed_run / "sentences.parquet")
+    normalized = pd.read_parquet(seed_run / "normalized.parquet")
     raw = dict(zip(documents.doc_id, documents.text))
     gold = [g for g in seed_gold if not g.get("ignore")]
     second_tokayev = raw["002_94cbfc6595e639c6"].index("توقایف از تهران")
@@ -41,7 +42,7 @@ def gold_links(seed_run, seed_gold):
             for row in rows:
                 if row["fact_id"] == fact_id:
                     row["rule_id"] = d.dateline_rule_id
-    links = link_facts(pd.DataFrame(rows), sentences, documents, default_rules())
+    links = link_facts(pd.DataFrame(rows), sentences, normalized, default_rules())
     facts = pd.DataFrame(rows).merge(links, on="fact_id")
     return facts.set_index(["doc_id", "text"])
 

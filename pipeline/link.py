@@ -228,9 +228,9 @@ def _sentences(text: str, text_offsets: OffsetMap, rows: list, facts: list[dict]
     # a paragraph ends at a line break of the folded text: any raw line end (CRLF, CR, LF) but a wrap
     line_breaks = [m.start() for m in re.finditer("\n", text)]
     for row in rows:
-        norm, offsets = fold_span(text, text_offsets, row.start, row.end)
-        paragraph = bisect.bisect_left(line_breaks, text_offsets.to_norm(row.start))
-        sentence = Sentence(int(row.sentence_id), int(row.start), int(row.end), paragraph, norm, offsets)
+        norm, offsets = fold_span(text, text_offsets, row["start"], row["end"])
+        paragraph = bisect.bisect_left(line_breaks, text_offsets.to_norm(row["start"]))
+        sentence = Sentence(int(row["sentence_id"]), int(row["start"]), int(row["end"]), paragraph, norm, offsets)
         cue = speech.pattern.search(norm)
         if cue:
             sentence.speech_cue = (sentence.raw_pos(cue.start()), sentence.raw_pos(cue.end(), is_end=True))
@@ -295,8 +295,8 @@ def link_facts(facts: pd.DataFrame, sentences: pd.DataFrame, normalized: pd.Data
     datelines = facts[facts.rule_id.str.startswith("header.dateline", na=False)].set_index("doc_id")["fact_id"].to_dict()
     # one pass over each table, not one pandas selection per article (thousands per batch)
     sentences_by_doc: dict[str, list] = {}
-    for row in sentences[["doc_id", "sentence_id", "start", "end"]].sort_values(["doc_id", "sentence_id"]).itertuples(index=False):
-        sentences_by_doc.setdefault(row.doc_id, []).append(row)
+    for row in rows_of(sentences[["doc_id", "sentence_id", "start", "end"]].sort_values(["doc_id", "sentence_id"])):
+        sentences_by_doc.setdefault(row["doc_id"], []).append(row)
     facts_by_doc: dict[str, list[dict]] = {}
     for record in rows_of(facts.reindex(columns=FACT_COLUMNS).sort_values(["doc_id", "start"], kind="stable")):
         facts_by_doc.setdefault(record["doc_id"], []).append(record)

@@ -215,8 +215,8 @@ def has_value(cell: Any) -> bool:
 def rows_of(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """The rows of a table as dicts, the same as ``frame.to_dict("records")`` but three times
     faster: pandas converts an Arrow-backed string column cell by cell, ``tolist`` at once."""
-    columns = [frame[c].tolist() for c in frame.columns]
-    return [dict(zip(frame.columns, row)) for row in zip(*columns)]
+    names = list(frame.columns)
+    return [dict(zip(names, row)) for row in zip(*(frame[name].tolist() for name in names))]
 
 
 def to_arrow(name: str, frame: pd.DataFrame) -> pa.Table:

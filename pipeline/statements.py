@@ -385,7 +385,7 @@ def _passage_starts(sentences: dict, figures: list[dict]) -> dict[int, int]:
     joined = set()
     for fact in figures:
         sentence_id = int(fact["sentence_id"])
-        while sentence_id + 1 in sentences and sentences[sentence_id + 1].start < fact["end"]:
+        while sentence_id + 1 in sentences and sentences[sentence_id + 1]["start"] < fact["end"]:
             joined.add(sentence_id)
             sentence_id += 1
     first_of: dict[int, int] = {}
@@ -409,7 +409,7 @@ def document_statements(
         passage = passages.get(first)
         if passage is None:
             last = max(s for s, f in first_of.items() if f == first)
-            passage = passages[first] = article.passage(int(sentences[first].start), int(sentences[last].end))
+            passage = passages[first] = article.passage(int(sentences[first]["start"]), int(sentences[last]["end"]))
         read.append(Figure(fact, passage.norm_pos(fact["start"]), passage.norm_pos(fact["end"]), passage))
         passage.figures.append(read[-1])
     for figure in read:
@@ -431,8 +431,8 @@ def build_statements(
     officials = facts[(facts.fact_type == "official") & facts.fact_id.isin(set(figures.who_fact_id.dropna()))]
     official_country = dict(zip(officials.fact_id, officials.country))
     sentences_by_doc: dict[str, dict[int, Any]] = {}
-    for row in sentences[["doc_id", "sentence_id", "start", "end"]].itertuples(index=False):
-        sentences_by_doc.setdefault(row.doc_id, {})[int(row.sentence_id)] = row
+    for row in rows_of(sentences[["doc_id", "sentence_id", "start", "end"]]):
+        sentences_by_doc.setdefault(row["doc_id"], {})[int(row["sentence_id"])] = row
     # one pass over the table, not one pandas selection per article
     figures_by_doc: dict[str, list[dict]] = {}
     for record in rows_of(figures.sort_values(["doc_id", "start"], kind="stable")):

@@ -7,6 +7,7 @@ the matchers do; tests/test_pipeline_e2e.py checks the same links on the pipelin
 
 import bisect
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -80,3 +81,17 @@ def test_every_link_rule_names_a_known_strategy():
     from pipeline.link import STRATEGIES
 
     assert {r.producer for r in default_rules().for_type("link")} <= set(STRATEGIES)
+
+
+@pytest.mark.parametrize("seed", ["001_dc0e3ef97df6e412", "004_9a4f045b5da87826"])
+def test_an_html_page_links_as_its_text_does(seed):
+    # linking reads the normalized text, where markup is blanked and a <p> ends a paragraph: a
+    # quotation opened in one paragraph does not run into the next
+    from pipeline.run import extract_text
+
+    raw = (Path(__file__).resolve().parent.parent / "seeds" / f"{seed}.txt").read_text(encoding="utf-8")
+    page = "<html><body>" + "".join(f"<p>{line}</p>" for line in raw.split("\n")) + "</body></html>"
+    columns = ["fact_type", "text", "when_start", "when_end", "who", "who_rule_id"]
+    plain, from_page = extract_text(raw, seed)[columns], extract_text(page, seed)[columns]
+    pd.testing.assert_frame_equal(from_page, plain)
+    assert from_page.who.notna().sum() >= 1

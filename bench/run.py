@@ -113,9 +113,9 @@ def run_stages(corpus: Path, n_articles: int) -> tuple[list[tuple[str, float]], 
     sentences = timed("sentences", split_documents, documents, normalized)
     typed = timed("match", match_documents, documents, normalized, sentences, rules)
     every_fact = combine_facts(typed)
-    links = timed("link", link_facts, every_fact, sentences, documents, rules)
+    links = timed("link", link_facts, every_fact, sentences, normalized, rules)
     facts = timed("factsheet", build_factsheet, every_fact, links)
-    statements = timed("statements", build_statements, facts, sentences, documents, rules)
+    statements = timed("statements", build_statements, facts, sentences, normalized, documents, rules)
     timed("claims", build_claims, statements, rules)
     tables = extract_tables(documents, rules)
     with tempfile.TemporaryDirectory(prefix="facts-bench-") as out:

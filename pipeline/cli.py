@@ -187,7 +187,7 @@ def match(out: Path = OUT) -> None:
 
 @app.command()
 def link(out: Path = OUT) -> None:
-    """Stage 5: reads --out/documents, sentences and facts_<type>.parquet → writes --out/facts_links.parquet.
+    """Stage 5: reads --out/sentences, normalized and facts_<type>.parquet → writes --out/facts_links.parquet.
 
     Gives every figure (money, doc_count, percent, quantity) its time and its person; rules in rules/link.yaml.
     Example: facts link --out data/out
@@ -197,7 +197,7 @@ def link(out: Path = OUT) -> None:
     from pipeline.schemas import FACT_TYPES, write_table
 
     facts = combine_facts({t: _read(f"facts_{t}", out) for t in FACT_TYPES})
-    links = link_facts(facts, _read("sentences", out), _read("documents", out), _rules())
+    links = link_facts(facts, _read("sentences", out), _read("normalized", out), _rules())
     typer.echo(f"wrote {write_table('facts_links', links, out)} ({len(links)} figures)")
 
 
@@ -218,7 +218,7 @@ def factsheet(out: Path = OUT) -> None:
 
 @app.command()
 def statements(out: Path = OUT) -> None:
-    """Stage 7: reads --out/facts.parquet, sentences and documents → writes --out/statements.parquet and --out/claims.parquet.
+    """Stage 7: reads --out/facts.parquet, sentences, normalized and documents → writes --out/statements.parquet and --out/claims.parquet.
 
     What each figure measures, between whom, actual or target (rules/statements.yaml), and the
     same statement across the articles of the run (claims).
@@ -228,7 +228,7 @@ def statements(out: Path = OUT) -> None:
     from pipeline.statements import build_claims, build_statements
 
     rules = _rules()
-    table = build_statements(_read("facts", out), _read("sentences", out), _read("documents", out), rules)
+    table = build_statements(_read("facts", out), _read("sentences", out), _read("normalized", out), _read("documents", out), rules)
     write_table("statements", table, out)
     claims = build_claims(table, rules)
     typer.echo(f"wrote {write_table('claims', claims, out)} and {out}/statements.parquet ({len(table)} statements, {len(claims)} claims)")

@@ -281,6 +281,17 @@ def read_header(raw: str, rules: RuleSet | None = None) -> dict[str, Any]:
 
 def ingest_item(item: InputItem, rules: RuleSet, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, Any]:
     """One input as a ``documents`` row; problems become a status and a reason, never an exception."""
+    return decode_item(*read_item(item, max_bytes), rules)
+
+
+def read_item(item: InputItem, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[dict[str, Any], Decoded | bytes | None]:
+    """An input's ``documents`` row as far as reading it tells (ids, SHA-256, a status if it
+    cannot be read), and what :func:`decode_item` makes the rest of the row of: the file's bytes,
+    a table record's text as :class:`Decoded`, or None (nothing to decode).
+
+    A batch's name depends only on this, so a batch that an earlier run finished is recognized
+    without decoding its articles or reading their headers.
+    """
     row: dict[str, Any] = {
         "doc_id": item.doc_id,
         "source_path": item.source_path,
@@ -290,23 +301,29 @@ def ingest_item(item: InputItem, rules: RuleSet, max_bytes: int = DEFAULT_MAX_BY
         "reason": item.reason,
     }
     if item.status != "ok":
-        return row
+        return row, None
     if item.path is None:
         data = (item.text or "").encode("utf-8")
         row["sha256"] = hashlib.sha256(data).hexdigest()
         if len(data) > max_bytes:
-            return row | _too_large(len(data), max_bytes)
-        decoded = Decoded(item.text or "", "utf-8")
-    else:
-        try:
-            size = item.path.stat().st_size
-            if size > max_bytes:
-                return row | _too_large(size, max_bytes)
-            data = item.path.read_bytes()
-        except OSError as exc:
-            return row | {"status": "unreadable", "reason": f"cannot read the file: {exc.strerror or exc}"}
-        row["sha256"] = hashlib.sha256(data).hexdigest()
-        decoded = decode_bytes(data)
+            return row | _too_large(len(data), max_bytes), None
+        return row, Decoded(item.text or "", "utf-8")
+    try:
+        size = item.path.stat().st_size
+        if size > max_bytes:
+            return row | _too_large(size, max_bytes), None
+        data = item.path.read_bytes()
+    except OSError as exc:
+        return row | {"status": "unreadable", "reason": f"cannot read the file: {exc.strerror or exc}"}, None
+    row["sha256"] = hashlib.sha256(data).hexdigest()
+    return row, data
+
+
+def decode_item(row: dict[str, Any], content: Decoded | bytes | None, rules: RuleSet) -> dict[str, Any]:
+    """The whole ``documents`` row of a :func:`read_item`: decoded text, encoding, status, header."""
+    if content is None:
+        return row
+    decoded = content if isinstance(content, Decoded) else decode_bytes(content)
     if decoded.status != "ok":
         return row | {"status": decoded.status, "reason": decoded.reason}
     return row | {"encoding": decoded.encoding} | document_fields(decoded.text, rules)

@@ -18,10 +18,13 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from pipeline.normalize import LINE_BREAK, OffsetMap, mask_markup, normalize_text, wrapped_breaks
+from pipeline.normalize import OffsetMap, fold_span, read_normalized
 from pipeline.rules import Rule, RuleSet, default_rules, form_parts
+from pipeline.schemas import rows_of
 
 FIGURE_TYPES = ("money", "doc_count", "percent", "quantity")
+# what linking reads of a fact (the records of a table with all the other columns cost twice as much)
+FACT_COLUMNS = ["fact_id", "doc_id", "fact_type", "start", "end", "sentence_id", "date_start", "date_end", "name", "text", "title", "country"]
 LINK_COLUMNS = ["fact_id", "when_start", "when_end", "when_fact_id", "when_rule_id", "who", "who_fact_id", "who_rule_id"]
 
 
@@ -219,22 +222,15 @@ def paragraph_speaker(figure, sentence, doc, rule):
     return (decision[0], rule.id) if decision else None
 
 
-def _sentences(raw: str, rows: list, facts: list[dict], speech: Rule) -> list[Sentence]:
+def _sentences(text: str, text_offsets: OffsetMap, rows: list, facts: list[dict], speech: Rule) -> list[Sentence]:
+    """The article's sentences, each with its slice of the article's folded ``text``."""
     sentences = []
-    wrapped = wrapped_breaks(mask_markup(raw))  # as normalize reads them: a wrap is a space
-    wrap_ends = [end for _, end in wrapped]
-    whole, whole_offsets = normalize_text(raw, wrapped)
-    line_starts = [m.end() for m in LINE_BREAK.finditer(raw)]
+    # a paragraph ends at a line break of the folded text: any raw line end (CRLF, CR, LF) but a wrap
+    line_breaks = [m.start() for m in re.finditer("\n", text)]
     for row in rows:
-        dropped = whole_offsets.dropped_before(row.start, row.end)
-        if dropped is None:
-            inside = [(start - row.start, end - row.start) for start, end in wrapped if row.start <= start and end <= row.end]
-            norm, offsets = normalize_text(raw[row.start : row.end], inside)
-        else:  # folding dropped nothing inside: the sentence's folded text is a slice of the article's
-            norm, offsets = whole[row.start - dropped : row.end - dropped], OffsetMap()
-        # a paragraph ends at any line end (CRLF, CR, LF) but a wrap
-        paragraph = bisect.bisect_right(line_starts, row.start) - bisect.bisect_right(wrap_ends, row.start)
-        sentence = Sentence(int(row.sentence_id), int(row.start), int(row.end), paragraph, norm, offsets)
+        norm, offsets = fold_span(text, text_offsets, row["start"], row["end"])
+        paragraph = bisect.bisect_left(line_breaks, text_offsets.to_norm(row["start"]))
+        sentence = Sentence(int(row["sentence_id"]), int(row["start"]), int(row["end"]), paragraph, norm, offsets)
         cue = speech.pattern.search(norm)
         if cue:
             sentence.speech_cue = (sentence.raw_pos(cue.start()), sentence.raw_pos(cue.end(), is_end=True))
@@ -261,12 +257,14 @@ def _decide(figure: dict, sentence: Sentence, doc: Document, prefix: str) -> Dec
     return None
 
 
-def link_document(raw: str, sentences: list, records: list[dict], dateline_fact_id: str | None, rules: RuleSet) -> list[dict]:
-    """The links of one document's figures (``sentences``: its rows by ``sentence_id``;
-    ``records``: its facts by ``start``)."""
+def link_document(
+    folded: tuple[str, OffsetMap], sentences: list, records: list[dict], dateline_fact_id: str | None, rules: RuleSet
+) -> list[dict]:
+    """The links of one document's figures (``folded``: its row of ``normalized``; ``sentences``:
+    its rows by ``sentence_id``; ``records``: its facts by ``start``)."""
     link_rules = {r.id: r for r in rules.for_type("link")}
     doc = Document(
-        sentences=_sentences(raw, sentences, records, link_rules["link.who.quote_speaker"]),
+        sentences=_sentences(*folded, sentences, records, link_rules["link.who.quote_speaker"]),
         officials=[f for f in records if f["fact_type"] == "official"],
         dateline=next((f for f in records if f["fact_id"] == dateline_fact_id), None),
         rules=link_rules,
@@ -290,21 +288,21 @@ def link_document(raw: str, sentences: list, records: list[dict], dateline_fact_
     return links
 
 
-def link_facts(facts: pd.DataFrame, sentences: pd.DataFrame, documents: pd.DataFrame, rules: RuleSet | None = None) -> pd.DataFrame:
-    """facts + sentences + documents → ``facts_links``: one row per figure."""
+def link_facts(facts: pd.DataFrame, sentences: pd.DataFrame, normalized: pd.DataFrame, rules: RuleSet | None = None) -> pd.DataFrame:
+    """facts + sentences + normalized → ``facts_links``: one row per figure."""
     rules = rules or default_rules()
-    raw_by_id = dict(zip(documents.doc_id, documents.text))
+    folded_by_id = read_normalized(normalized)
     datelines = facts[facts.rule_id.str.startswith("header.dateline", na=False)].set_index("doc_id")["fact_id"].to_dict()
     # one pass over each table, not one pandas selection per article (thousands per batch)
     sentences_by_doc: dict[str, list] = {}
-    for row in sentences[["doc_id", "sentence_id", "start", "end"]].sort_values(["doc_id", "sentence_id"]).itertuples(index=False):
-        sentences_by_doc.setdefault(row.doc_id, []).append(row)
+    for row in rows_of(sentences[["doc_id", "sentence_id", "start", "end"]].sort_values(["doc_id", "sentence_id"])):
+        sentences_by_doc.setdefault(row["doc_id"], []).append(row)
     facts_by_doc: dict[str, list[dict]] = {}
-    for record in facts.sort_values(["doc_id", "start"], kind="stable").to_dict("records"):
+    for record in rows_of(facts.reindex(columns=FACT_COLUMNS).sort_values(["doc_id", "start"], kind="stable")):
         facts_by_doc.setdefault(record["doc_id"], []).append(record)
     rows: list[dict] = []
     for doc_id, records in facts_by_doc.items():
         if not any(r["fact_type"] in FIGURE_TYPES for r in records):
             continue
-        rows += link_document(raw_by_id[doc_id], sentences_by_doc[doc_id], records, datelines.get(doc_id), rules)
+        rows += link_document(folded_by_id[doc_id], sentences_by_doc[doc_id], records, datelines.get(doc_id), rules)
     return pd.DataFrame(rows, columns=LINK_COLUMNS)

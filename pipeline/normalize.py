@@ -70,7 +70,6 @@ def fold_table() -> dict[int, str | None]:
 
 DROPPED = np.uint32(0xFFFFFFFF)  # not a code point: marks a character that folding drops
 CR, LF = ord("\r"), ord("\n")
-LINE_BREAK = re.compile(r"\r\n?|\n")  # a line end in raw text: CRLF, CR or LF
 
 
 @lru_cache(maxsize=1)
@@ -114,15 +113,12 @@ class OffsetMap:
         ends = [at + by for at, by in zip(self.shift_at, self.shift_by)]
         return [end - (by - before) for end, by, before in zip(ends, self.shift_by, (0, *self.shift_by))], ends
 
-    def dropped_before(self, raw_start: int, raw_end: int) -> int | None:
-        """How many characters folding dropped before ``raw_start``, if it dropped none in
-        ``raw[raw_start:raw_end]`` (else None): the folded slice is then
-        ``text[raw_start - n : raw_end - n]``, with nothing to map."""
-        starts, ends = self._dropped_runs
-        k = bisect.bisect_right(ends, raw_start)  # the first run that ends after raw_start
-        if k < len(starts) and starts[k] < raw_end:
-            return None
-        return self.shift_by[k - 1] if k else 0
+    def sliced(self, start: int, end: int) -> OffsetMap:
+        """The map of the normalized slice ``[start, end)`` back to its raw slice (which starts
+        at ``to_raw(start)``): the runs dropped inside it, counted from its start."""
+        lo, hi = bisect.bisect_right(self.shift_at, start), bisect.bisect_left(self.shift_at, end)
+        before = self.shift_by[lo - 1] if lo else 0
+        return OffsetMap(tuple(at - start for at in self.shift_at[lo:hi]), tuple(by - before for by in self.shift_by[lo:hi]))
 
 
 @dataclass(frozen=True)
@@ -265,6 +261,22 @@ def normalize_document(raw: str, head: int | None = None) -> tuple[str, OffsetMa
     if head is not None:  # the article as a whole tells whether it is wrapped
         masked, wrapped = masked[:head], [(start, end) for start, end in wrapped if end <= head]
     return normalize_text(masked, wrapped)
+
+
+def fold_span(text: str, offsets: OffsetMap, raw_start: int, raw_end: int) -> tuple[str, OffsetMap]:
+    """The folded text of the raw span ``[raw_start, raw_end)`` and its map back to the span, cut
+    out of the article's folded ``text`` (what folding the span alone gives, without folding it
+    again). The span starts and ends with characters that folding keeps, as a sentence does."""
+    start, end = offsets.to_norm(raw_start), offsets.to_norm(raw_end - 1) + 1
+    return text[start:end], offsets.sliced(start, end)
+
+
+def read_normalized(normalized: pd.DataFrame) -> dict[str, tuple[str, OffsetMap]]:
+    """The ``normalized`` table as doc_id → (folded text, map back to the raw text)."""
+    return {
+        row.doc_id: (row.text, OffsetMap(tuple(int(at) for at in row.shift_at), tuple(int(by) for by in row.shift_by)))
+        for row in normalized.itertuples(index=False)
+    }
 
 
 @lru_cache(maxsize=1 << 16)  # producers look up the same few words in lexicons again and again

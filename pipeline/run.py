@@ -29,7 +29,7 @@ import pandas as pd
 
 from pipeline.cache import replace_atomically
 from pipeline.factsheet import CSV_COLUMNS, build_factsheet, combine_facts, review_frame
-from pipeline.ingest import DEFAULT_MAX_BYTES, InputItem, check_input, document_from_text, documents_frame, ingest_item, iter_inputs
+from pipeline.ingest import DEFAULT_MAX_BYTES, InputItem, check_input, decode_item, document_from_text, documents_frame, iter_inputs, read_item
 from pipeline.link import link_facts
 from pipeline.match import facts_by_type, match_document
 from pipeline.normalize import normalize_document
@@ -130,10 +130,12 @@ def extract_tables(documents: pd.DataFrame, rules: RuleSet) -> dict[str, pd.Data
     tables |= {f"facts_{t}": frame for t, frame in facts_by_type(facts).items()}
     every_fact = combine_facts({t: tables[f"facts_{t}"] for t in MATCHED_TYPES})
     readable = documents[documents.status == "ok"]  # unique doc_ids (a duplicate is not ok)
-    links, link_failures = _isolating_failures(link_facts, "facts_links", every_fact, tables["sentences"], readable, rules)
+    links, link_failures = _isolating_failures(link_facts, "facts_links", every_fact, tables["sentences"], tables["normalized"], rules=rules)
     failures |= {doc_id: ("link", exc) for doc_id, exc in link_failures.items()}
     tables |= {"facts_links": links, "facts": build_factsheet(every_fact, links)}
-    statements, statement_failures = _isolating_failures(build_statements, "statements", tables["facts"], tables["sentences"], readable, rules)
+    statements, statement_failures = _isolating_failures(
+        build_statements, "statements", tables["facts"], tables["sentences"], tables["normalized"], readable, rules=rules
+    )
     failures |= {doc_id: ("statements", exc) for doc_id, exc in statement_failures.items()}
     tables["statements"] = statements
     if link_failures or statement_failures:  # drop the rows these articles got before a stage failed
@@ -142,19 +144,19 @@ def extract_tables(documents: pd.DataFrame, rules: RuleSet) -> dict[str, pd.Data
 
 
 def _isolating_failures(
-    stage: Callable[..., pd.DataFrame], table: str, facts: pd.DataFrame, sentences: pd.DataFrame, documents: pd.DataFrame, rules: RuleSet
+    stage: Callable[..., pd.DataFrame], table: str, facts: pd.DataFrame, *inputs: pd.DataFrame, rules: RuleSet
 ) -> tuple[pd.DataFrame, dict[str, Exception]]:
-    """A per-article stage (link, statements) on a batch; if it raises, each article is run
-    alone, so only the faulty ones fail (the stages work on whole tables, which is faster when
-    nothing fails)."""
+    """A per-article stage (link, statements) on a batch, ``stage(facts, *inputs, rules)`` (each
+    input a table with a ``doc_id``); if it raises, each article is run alone, so only the faulty
+    ones fail (the stages work on whole tables, which is faster when nothing fails)."""
     try:
-        return stage(facts, sentences, documents, rules), {}
+        return stage(facts, *inputs, rules), {}
     except Exception:  # noqa: BLE001 - find the article(s) at fault below
         pass
     frames, failures = [], {}
     for doc_id, doc_facts in facts.groupby("doc_id"):
         try:
-            frames.append(stage(doc_facts, sentences[sentences.doc_id == doc_id], documents[documents.doc_id == doc_id], rules))
+            frames.append(stage(doc_facts, *(frame[frame.doc_id == doc_id] for frame in inputs), rules))
         except Exception as exc:  # noqa: BLE001 - any fault of one article is recorded, not raised
             failures[doc_id] = exc
     return (pd.concat(frames, ignore_index=True) if frames else empty_frame(table)), failures
@@ -207,29 +209,31 @@ class BatchResult:
     tables: dict[str, pd.DataFrame] | None = None  # None when the worker wrote the parts itself
 
 
-def batch_part(version: str, max_bytes: int, documents: pd.DataFrame) -> str:
-    """A batch's name: a hash of its articles (ids, content hashes, statuses) and the rules version."""
+def batch_part(version: str, max_bytes: int, rows: list[dict[str, Any]]) -> str:
+    """A batch's name: a hash of its articles as read (ids, content hashes, statuses; see
+    ``read_item``) and the rules version."""
     digest = hashlib.sha256(f"{version}\0{max_bytes}\0".encode())
-    columns = ["doc_id", "source_path", "sha256", "status", "published", "source"]
-    for row in documents[columns].itertuples(index=False):
-        digest.update("\0".join("" if v is None or v != v else str(v) for v in row).encode() + b"\n")
+    for row in rows:
+        values = (row.get(column) for column in ("doc_id", "source_path", "sha256", "status", "published", "source"))
+        digest.update("\0".join("" if v is None else str(v) for v in values).encode() + b"\n")
     return digest.hexdigest()[:PART_NAME_CHARS]
 
 
 def run_batch(
     index: int, items: list[InputItem], rules: RuleSet, version: str, max_bytes: int, done: frozenset[str], out_dir: Path | None = None
 ) -> BatchResult:
-    """Ingest a batch and, unless a finished batch of the same name exists (``done``), run every
-    later stage on it.
+    """Read a batch's inputs and, unless a finished batch of the same name exists (``done``),
+    decode them and run every later stage on them.
 
     A plain function of its arguments, so a worker process or a Dask worker on another machine
     runs it as well as this process. With ``out_dir`` (a folder this worker can write) it
     writes the batch's parts itself and returns only the counts; otherwise it returns the tables.
     """
-    documents = documents_frame([ingest_item(item, rules, max_bytes) for item in items])
-    part = batch_part(version, max_bytes, documents)
+    read = [read_item(item, max_bytes) for item in items]
+    part = batch_part(version, max_bytes, [row for row, _ in read])
     if part in done:
         return BatchResult(index, part, {}, skipped=True)
+    documents = documents_frame([decode_item(row, content, rules) for row, content in read])
     tables = extract_tables(documents, rules)
     counts = {
         "documents": len(documents),

@@ -26,9 +26,9 @@ from typing import Any, Callable
 import pandas as pd
 
 from pipeline.link import FIGURE_TYPES
-from pipeline.normalize import OffsetMap, normalize_text
+from pipeline.normalize import OffsetMap, fold_span, read_normalized
 from pipeline.rules import Rule, RuleSet, default_rules
-from pipeline.schemas import SCHEMAS, STATEMENT_VALUE_COLUMNS, empty_frame, has_value
+from pipeline.schemas import SCHEMAS, STATEMENT_VALUE_COLUMNS, empty_frame, has_value, rows_of
 
 WORD = re.compile(r"[^\s\u200c]+")
 STATEMENT_COLUMNS = SCHEMAS["statements"].names
@@ -170,8 +170,9 @@ def other(figure, rule, article):
 class Article:
     """One article's sentences, figures and rules, and what is read once per article."""
 
-    def __init__(self, raw: str, rules: RuleSet, official_country: dict[str, str]):
+    def __init__(self, raw: str, folded: tuple[str, OffsetMap], rules: RuleSet, official_country: dict[str, str]):
         self.raw = raw
+        self.folded_text, self.folded_offsets = folded  # its row of ``normalized``
         self.official_country = official_country  # fact_id of an official mention → its country
         self.ruleset = rules
         self.rules = {r.id: r for r in rules.for_type("statement")}
@@ -182,15 +183,14 @@ class Article:
         return self.ruleset.lexicon(lexicon).value(surface)
 
     def passage(self, start: int, end: int) -> Passage:
-        norm, offsets = normalize_text(self.raw[start:end])
+        norm, offsets = fold_span(self.folded_text, self.folded_offsets, start, end)
         return Passage(start, norm, offsets, self.rules)
 
     @cached_property
     def country_pair(self) -> list[str]:
         """The article's own pair: the two countries it names most (the first named wins a tie)."""
-        norm, _ = normalize_text(self.raw)
         pattern, country = self.rules["statement.parties"].pattern, self.ruleset.lexicon("country")
-        counts = Counter(country.value(m.group("country")) for m in pattern.finditer(norm))
+        counts = Counter(country.value(m.group("country")) for m in pattern.finditer(self.folded_text))
         return [name for name, _ in counts.most_common(2) if name]
 
     def rules_of(self, prefix: str) -> list[Rule]:
@@ -385,7 +385,7 @@ def _passage_starts(sentences: dict, figures: list[dict]) -> dict[int, int]:
     joined = set()
     for fact in figures:
         sentence_id = int(fact["sentence_id"])
-        while sentence_id + 1 in sentences and sentences[sentence_id + 1].start < fact["end"]:
+        while sentence_id + 1 in sentences and sentences[sentence_id + 1]["start"] < fact["end"]:
             joined.add(sentence_id)
             sentence_id += 1
     first_of: dict[int, int] = {}
@@ -394,11 +394,13 @@ def _passage_starts(sentences: dict, figures: list[dict]) -> dict[int, int]:
     return first_of
 
 
-def document_statements(raw: str, sentences: dict, figures: list[dict], official_country: dict[str, str], rules: RuleSet) -> list[dict]:
-    """The statements of one article (``sentences``: its rows by ``sentence_id``; ``figures``:
-    its figure facts by ``start``, with their link columns; ``official_country``: the country
-    of each official mention)."""
-    article = Article(raw, rules, official_country)
+def document_statements(
+    raw: str, folded: tuple[str, OffsetMap], sentences: dict, figures: list[dict], official_country: dict[str, str], rules: RuleSet
+) -> list[dict]:
+    """The statements of one article (``folded``: its row of ``normalized``; ``sentences``: its
+    rows by ``sentence_id``; ``figures``: its figure facts by ``start``, with their link columns;
+    ``official_country``: the country of each official mention)."""
+    article = Article(raw, folded, rules, official_country)
     first_of = _passage_starts(sentences, figures)
     passages: dict[int, Passage] = {}
     read: list[Figure] = []
@@ -407,7 +409,7 @@ def document_statements(raw: str, sentences: dict, figures: list[dict], official
         passage = passages.get(first)
         if passage is None:
             last = max(s for s, f in first_of.items() if f == first)
-            passage = passages[first] = article.passage(int(sentences[first].start), int(sentences[last].end))
+            passage = passages[first] = article.passage(int(sentences[first]["start"]), int(sentences[last]["end"]))
         read.append(Figure(fact, passage.norm_pos(fact["start"]), passage.norm_pos(fact["end"]), passage))
         passage.figures.append(read[-1])
     for figure in read:
@@ -415,26 +417,29 @@ def document_statements(raw: str, sentences: dict, figures: list[dict], official
     return [_statement(figure, article) for figure in _changes(read, article)]
 
 
-def build_statements(facts: pd.DataFrame, sentences: pd.DataFrame, documents: pd.DataFrame, rules: RuleSet | None = None) -> pd.DataFrame:
-    """facts (with their links) + sentences + documents → ``statements``: one row per figure
-    that is not the change of another."""
+def build_statements(
+    facts: pd.DataFrame, sentences: pd.DataFrame, normalized: pd.DataFrame, documents: pd.DataFrame, rules: RuleSet | None = None
+) -> pd.DataFrame:
+    """facts (with their links) + sentences + normalized + documents → ``statements``: one row
+    per figure that is not the change of another."""
     rules = rules or default_rules()
     figures = facts.loc[facts.fact_type.isin(FIGURE_TYPES) & facts.sentence_id.notna(), FIGURE_COLUMNS]
     if figures.empty:
         return empty_frame("statements")
     raw_by_id = dict(zip(documents.doc_id, documents.text))
+    folded_by_id = read_normalized(normalized)
     officials = facts[(facts.fact_type == "official") & facts.fact_id.isin(set(figures.who_fact_id.dropna()))]
     official_country = dict(zip(officials.fact_id, officials.country))
     sentences_by_doc: dict[str, dict[int, Any]] = {}
-    for row in sentences[["doc_id", "sentence_id", "start", "end"]].itertuples(index=False):
-        sentences_by_doc.setdefault(row.doc_id, {})[int(row.sentence_id)] = row
+    for row in rows_of(sentences[["doc_id", "sentence_id", "start", "end"]]):
+        sentences_by_doc.setdefault(row["doc_id"], {})[int(row["sentence_id"])] = row
     # one pass over the table, not one pandas selection per article
     figures_by_doc: dict[str, list[dict]] = {}
-    for record in figures.sort_values(["doc_id", "start"], kind="stable").to_dict("records"):
+    for record in rows_of(figures.sort_values(["doc_id", "start"], kind="stable")):
         figures_by_doc.setdefault(record["doc_id"], []).append(record)
     rows: list[dict] = []
     for doc_id, doc_figures in figures_by_doc.items():
-        rows += document_statements(raw_by_id[doc_id], sentences_by_doc[doc_id], doc_figures, official_country, rules)
+        rows += document_statements(raw_by_id[doc_id], folded_by_id[doc_id], sentences_by_doc[doc_id], doc_figures, official_country, rules)
     return pd.DataFrame(rows).reindex(columns=STATEMENT_COLUMNS) if rows else empty_frame("statements")
 
 
@@ -503,7 +508,7 @@ def build_claims(statements: pd.DataFrame, rules: RuleSet | None = None) -> pd.D
     rules = rules or default_rules()
     tolerance = {r.producer: r.options for r in rules.for_type("statement")}["agree"]
     groups: dict[tuple, list[dict]] = {}
-    for statement in statements[statements.measure != "other"].to_dict("records"):
+    for statement in rows_of(statements[statements.measure != "other"]):
         statement["_range"] = _value_range(statement)
         if statement["_range"] is None:
             continue

@@ -7,6 +7,7 @@ the matchers do; tests/test_pipeline_e2e.py checks the same links on the pipelin
 
 import bisect
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -21,6 +22,7 @@ TOKAYEV = "قاسم ژومارت توکایف"
 def gold_links(seed_run, seed_gold):
     documents = pd.read_parquet(seed_run / "documents.parquet")
     sentences = pd.read_parquet(seed_run / "sentences.parquet")
+    normalized = pd.read_parquet(seed_run / "normalized.parquet")
     raw = dict(zip(documents.doc_id, documents.text))
     gold = [g for g in seed_gold if not g.get("ignore")]
     second_tokayev = raw["002_94cbfc6595e639c6"].index("توقایف از تهران")
@@ -41,7 +43,7 @@ def gold_links(seed_run, seed_gold):
             for row in rows:
                 if row["fact_id"] == fact_id:
                     row["rule_id"] = d.dateline_rule_id
-    links = link_facts(pd.DataFrame(rows), sentences, documents, default_rules())
+    links = link_facts(pd.DataFrame(rows), sentences, normalized, default_rules())
     facts = pd.DataFrame(rows).merge(links, on="fact_id")
     return facts.set_index(["doc_id", "text"])
 
@@ -79,3 +81,17 @@ def test_every_link_rule_names_a_known_strategy():
     from pipeline.link import STRATEGIES
 
     assert {r.producer for r in default_rules().for_type("link")} <= set(STRATEGIES)
+
+
+@pytest.mark.parametrize("seed", ["001_dc0e3ef97df6e412", "004_9a4f045b5da87826"])
+def test_an_html_page_links_as_its_text_does(seed):
+    # linking reads the normalized text, where markup is blanked and a <p> ends a paragraph: a
+    # quotation opened in one paragraph does not run into the next
+    from pipeline.run import extract_text
+
+    raw = (Path(__file__).resolve().parent.parent / "seeds" / f"{seed}.txt").read_text(encoding="utf-8")
+    page = "<html><body>" + "".join(f"<p>{line}</p>" for line in raw.split("\n")) + "</body></html>"
+    columns = ["fact_type", "text", "when_start", "when_end", "who", "who_rule_id"]
+    plain, from_page = extract_text(raw, seed)[columns], extract_text(page, seed)[columns]
+    pd.testing.assert_frame_equal(from_page, plain)
+    assert from_page.who.notna().sum() >= 1

@@ -1,4 +1,4 @@
-from pipeline.normalize import fold_key, normalize_text
+from pipeline.normalize import OffsetMap, fold_key, fold_span, normalize_text
 from pipeline.sentences import split_sentences
 
 
@@ -48,14 +48,22 @@ def test_sentences_do_not_split_inside_decimals():
     assert spans == ["صادرات 310.8 میلیون دلار بود.", "واردات کم شد!", "خط دوم"]
 
 
-def test_a_slice_without_dropped_marks_is_a_slice_of_the_folded_text():
-    raw = "كتاب\u064e خوب، ۱۲ سند\u200f امضا شد"  # a diacritic at 4 and an RLM at 17 are dropped
+def test_a_sentence_ends_after_its_last_mark_before_white_space():
+    text = "چه؟! نه... بله.بله ?! آری.\n. خط\tدوم…"
+    spans = [text[s:e] for s, e in split_sentences(text)]
+    assert spans == ["چه؟!", "نه...", "بله.بله ?!", "آری.", ". خط\tدوم…"]
+
+
+def test_a_span_cut_out_of_the_folded_article_is_the_span_folded_alone():
+    raw = "كتاب\u064e خوب، ۱۲ سند\u200f امضا\u200e\u200e شد"  # a diacritic at 4, marks at 17, 23 and 24 are dropped
     text, offsets = normalize_text(raw)
-    assert offsets.dropped_before(6, 13) == 1  # one mark before, none inside
-    assert text[6 - 1 : 13 - 1] == normalize_text(raw[6:13])[0] == "خوب، 12"
-    assert offsets.dropped_before(0, 4) == 0
-    assert offsets.dropped_before(18, len(raw)) == 2
-    assert offsets.dropped_before(2, 6) is None and offsets.dropped_before(14, 18) is None
+    for start, end in [(0, 4), (0, 10), (6, 13), (11, 28), (13, 27), (18, 28), (0, len(raw))]:
+        alone, alone_offsets = normalize_text(raw[start:end])
+        cut, cut_offsets = fold_span(text, offsets, start, end)
+        assert (cut, cut_offsets) == (alone, alone_offsets), (start, end)
+    assert fold_span(text, offsets, 11, 28) == ("12 سند امضا شد", OffsetMap((6, 11), (1, 3)))
+    assert offsets == OffsetMap((4, 16, 21), (1, 2, 4))
+    assert offsets.sliced(5, 20) == OffsetMap((11,), (1,))  # the run at 4 lies before the slice, the one at 21 after
 
 
 def test_a_raw_offset_maps_back_to_its_folded_offset():

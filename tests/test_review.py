@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.evaluate import evaluate, format_report, load_gold
-from pipeline.factsheet import quote_formula, unquote_formula
+from pipeline.factsheet import quote_formula, quote_formulas, unquote_formula
 from pipeline.review import ReviewError, gold_lines, import_review, merge_gold, read_review_csv, ImportSummary
 from pipeline.run import run_pipeline
 
@@ -254,3 +254,10 @@ def test_a_formula_cell_round_trips(cell):
 @pytest.mark.parametrize("cell", ["'apostrophe first", "متن", "", "2025-12-13", -2.8, 14, None])
 def test_other_cells_are_written_and_read_as_they_are(cell):
     assert quote_formula(cell) == cell and unquote_formula(cell) == cell
+
+
+def test_a_column_is_quoted_as_its_cells_are():
+    cells = ["=1+2", "+98 21 555", "-", "@SUM(A1)", "\tx", "\rx", "'=quoted by hand", "''+x", "'apostrophe first", "متن", "", "x=1", None]
+    quoted = quote_formulas(pd.Series(cells, dtype=object))
+    assert quoted.tolist()[:-1] == [quote_formula(cell) for cell in cells[:-1]]
+    assert pd.isna(quoted.iloc[-1])

@@ -249,7 +249,7 @@ def test_thirty_more_statements_at_least_25_right():
 def test_the_statements_command_writes_what_the_run_wrote(seed_run, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
-    for table in ("facts", "sentences", "documents"):
+    for table in ("facts", "sentences", "normalized", "documents"):
         shutil.copy(seed_run / f"{table}.parquet", out)
     result = CliRunner().invoke(app, ["statements", "--out", str(out)])
     assert result.exit_code == 0, result.output

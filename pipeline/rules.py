@@ -73,36 +73,33 @@ def form_regex(form: str) -> str:
     return rf"[\s{ZWNJ}]?".join(re.escape(p) for p in form_parts(form))
 
 
-SEPARATOR = object()  # one space or ZWNJ between the parts of a form
-
-
 def forms_regex(forms) -> str:
     """Forms as one regex alternation, factored into a trie (longest match first).
 
     Python's ``re`` tries the alternatives of a flat ``a|b|c…`` one after another at every
     position; a lexicon of a thousand words then costs a thousand tries per word start. A trie
     tries only the words that share the text's first letters, so patterns built of lexicons
-    scan many times faster (and compile faster)."""
+    scan many times faster (and compile faster). The trie is of letters only: where a form has
+    a space or ZWNJ, the letter after it may follow one (an optional space or ZWNJ), so a form of n words
+    is written once, not once for each of its 2^(n-1) ways to be spaced, and the next letter
+    alone still decides the branch."""
     trie: dict = {}
     for form in forms:
-        parts = form_parts(form)
-        variants = [list(parts[0])]
-        for part in parts[1:]:  # a separator is written as one space/ZWNJ or not at all
-            variants = [v + tail for v in variants for tail in ([SEPARATOR, *part], list(part))]
-        for atoms in variants:
-            node = trie
-            for atom in atoms:
-                node = node.setdefault(atom, {})
-            node[None] = {}
+        node = trie
+        for i, part in enumerate(form_parts(form)):
+            for j, letter in enumerate(part):
+                edge = node.setdefault(letter, [{}, False])
+                edge[1] = edge[1] or (i > 0 and j == 0)  # a separator may stand before this letter
+                node = edge[0]
+        node[None] = None
     return _trie_regex(trie) if trie else "(?!)"
 
 
 def _trie_regex(node: dict) -> str:
     """The regex of a trie node; its end (``None``) comes last, so longer words win."""
     branches = [
-        (rf"[\s{ZWNJ}]" if atom is SEPARATOR else re.escape(atom)) + _trie_regex(child)
-        for atom, child in node.items()
-        if atom is not None
+        (rf"[\s{ZWNJ}]?" if spaced else "") + re.escape(letter) + _trie_regex(child)
+        for letter, (child, spaced) in ((k, v) for k, v in node.items() if k is not None)
     ]
     if not branches:
         return ""

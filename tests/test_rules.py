@@ -9,7 +9,7 @@ import pytest
 import pandas as pd
 
 from pipeline.ingest import document_from_text
-from pipeline.rules import RuleError, default_rules, form_regex, load_rules
+from pipeline.rules import RuleError, default_rules, form_regex, forms_regex, load_rules
 from pipeline.run import extract_tables
 from pipeline.schemas import NAMED_DOCUMENT
 
@@ -127,6 +127,13 @@ def test_a_malformed_starts_near_is_reported(tmp_path):
 @pytest.mark.parametrize("text", ["وزیر صنعت، معدن و تجارت", "وزیر صنعت ، معدن و تجارت", "وزیر صنعت،معدن و تجارت"])
 def test_a_comma_inside_a_lexicon_form_may_stand_apart_or_not(text):
     assert re.fullmatch(form_regex("وزیر صنعت، معدن و تجارت"), text)
+
+
+@pytest.mark.parametrize("text", ["کیلووات ساعت", "کیلو وات ساعت", "کیلووات‌ساعت", "کیلوواتساعت"])
+def test_a_lexicon_trie_matches_the_longest_form_however_its_parts_are_spaced(text):
+    # `کیلو وات` and `کیلووات ساعت` share a prefix written two ways: the longer form still wins
+    pattern = forms_regex(["کیلو", "کیلووات", "کیلو وات", "کیلووات ساعت"])
+    assert re.match(pattern, text).group() == text
 
 
 def test_a_macro_listing_lexicons_matches_the_forms_of_each():

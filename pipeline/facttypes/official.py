@@ -261,6 +261,7 @@ def _complement_country(complement: str | None, ctx: MatchContext) -> str | None
 
 
 CLOSING_QUOTE = re.compile(r'[^\S\n]*[»"”]')
+QUOTES_BEFORE = re.compile(r'[«"“][^\S\n]*\Z')
 EMPTY_QUOTES = re.compile(r"[^\S\n]*«[^\S\n]*»")
 EMPTY_QUOTES_BEFORE = re.compile(r"«[^\S\n]*»[^\S\n]*\Z")
 BOUNDARY_BEFORE = re.compile(r"(?:^|[.!?؟:؛،,«»\"“”()\-–])[^\S\n]*$")
@@ -395,6 +396,9 @@ def _named_official(m: re.Match, ctx: MatchContext, name_first: bool):
         return None  # `نماینده وزن ۸۶ کیلوگرم`, `دبیر جشنواره فیلم فجر`
     if not name_first and complement and ctx.lexicon_value("organisation_noun", complement.split()[-1]):
         return None  # `رئیس بیمارستان جان هاپکینز`: the name is the hospital's
+    before = WORD_BEFORE.search(QUOTES_BEFORE.sub("", ctx.text[max(0, m.start("span") - SURNAME_CONTEXT) : m.start("span")]))
+    if not name_first and before and ctx.lexicon_value("organisation_noun", before.group(1)):
+        return None  # `مشاور مرکز اطلاعات دفاعی در دانشگاه «جورج تون»`: the name is the university's
     country_surface = m.groupdict().get("country")
     if not _looks_like_name(core, honorifics, quoted, ctx, name_at_boundary):
         return None

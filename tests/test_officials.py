@@ -138,6 +138,16 @@ def test_a_foreign_name_without_a_country_gets_none():
     assert _officials(text) == [{"text": "استیفن بدلی", "name": "استیفن بدلی", "title": "مشاور سابق امنیت ملی", "country": None}]
 
 
+@pytest.mark.parametrize("text, country", [
+    ("هلن کلارک رئیس برنامه عمران سازمان ملل متحد گفت", None),  # a given name Iranians use too, a foreign surname
+    ("حسن نوری رئیس سازمان بنادر گفت", "ایران"),
+    ("محمد مشکینی مدیرعامل شرکت نفت و گاز پارس گفت", "ایران"),
+])
+def test_a_name_of_the_name_source_is_the_writers_countrys_only_with_a_home_surname(text, country):
+    (found,) = _officials(text)
+    assert (None if pd.isna(found["country"]) else found["country"]) == country
+
+
 def test_the_title_is_the_articles_own_words():
     text = "حسین کمالی وزیر کار و امور اجتماعی در این نشست گفت"
     assert [(f["name"], f["title"]) for f in _officials(text)] == [("حسین کمالی", "وزیر کار و امور اجتماعی")]

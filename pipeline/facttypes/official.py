@@ -161,8 +161,8 @@ def _looks_like_name(core, honorifics, quoted: bool, ctx: MatchContext, name_at_
     or with a word unknown to the word list (a foreign surname: `توکایف`); no word inside is very
     frequent or a plural; longer than four words only with `بن`/`آل`."""
     words = [w for _, _, w in core]
-    if any(PLURAL.search(w) for w in words):
-        return False
+    if any(PLURAL.search(w) for w in words) or any(ctx.lexicon_value("name_stop_noun", w) for w in words[:-1]):
+        return False  # `عمران سازمان ملل متحد`: a given name before a body's name is no person
     first = words[0]
     if len(words) == 1 and _is_given_name(first, ctx):
         return False  # `وزیر ... حمید`: a given name alone is a name cut short
@@ -954,9 +954,11 @@ REGISTRY_INDEXES = RulesMemo(_index_of)
 
 def _home_country(person: Person, ctx: MatchContext) -> str | None:
     """The writer's own country for an office named without one (`مسعود پزشکیان، رئیس‌جمهور`):
-    when the person's given name is one of the home groups of `given_name.yaml` or of the
-    (Iranian) name source, or a surname alone has a home surname's ending (`زارعی`). A foreign
-    or unknown name (`جیمز کومی رئیس ...`, `بچل`) and a ruler's office get no country."""
+    when the person's given name is one of the home groups of `given_name.yaml`, or of the
+    (Iranian) name source before a surname that is no rare foreign word (a home surname's ending,
+    or a word of hazm's list: `حسن نوری`, not `هلن کلارک`), or a surname alone has a home
+    surname's ending (`زارعی`). A foreign or unknown name (`جیمز کومی رئیس ...`, `بچل`) and a
+    ruler's office get no country."""
     options = _options(ctx)
     first = person.core[0]
     if person.ruler:
@@ -966,8 +968,11 @@ def _home_country(person: Person, ctx: MatchContext) -> str | None:
         home = origin in options.get("home_given_names", [])
     elif len(person.core) == 1:
         home = first.endswith(tuple(options.get("home_surname_endings", [])))
-    else:
-        home = name_key(first) in source_given_names()
+    else:  # a name of the source is also foreign (`هلن کلارک`): its surname must be a home one too
+        last = person.core[-1]
+        home = name_key(first) in source_given_names() and (
+            last.endswith(tuple(options.get("home_surname_endings", []))) or _is_given_name(last, ctx) or not _rare(last, ctx)
+        )
     return options.get("home_country") if home else None
 
 

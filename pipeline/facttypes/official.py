@@ -473,7 +473,27 @@ class ListMember:
 
 
 def _list_member(m: re.Match, ctx: MatchContext, n: int):
-    return _named_official(ListMember(m, n), ctx, name_first=m.start("name1") < m.start("title"))
+    name_first = m.start("name1") < m.start("title")
+    values = _named_official(ListMember(m, n), ctx, name_first)
+    if values is None and name_first and (other := _named_official(ListMember(m, 2 if n == 1 else 1), ctx, name_first)):
+        values = _surname_beside(ListMember(m, n), other, ctx)
+    return values
+
+
+def _surname_beside(member: ListMember, other: dict, ctx: MatchContext) -> dict | None:
+    """A surname alone listed with a name the rules read (`کواکبیان ، حسن‌پور و مقصودی نمایندگان
+    تهران`): the list vouches for a word with a surname's ending that is no common, inflected or
+    plural word nor a verb; it shares the office."""
+    words = (member.group("span") or "").split()
+    if not words or (len(words) > 1 and not _is_ordinary_word(words[-2], ctx)):
+        return None  # the run's last word, after ordinary words at most (`پرسش کواکبیان`)
+    word = words[-1]
+    if not word.endswith(tuple(_options(ctx).get("surname_endings", []))) or len(name_key(word)) < 4:
+        return None
+    if _is_common(word, ctx) or _inflected_word(word) or PLURAL.search(word) or _is_verb(word, ctx):
+        return None
+    end = member.end("span")
+    return {**other, "name": word, "_core": [word], "_span": (end - len(word), end)}
 
 
 @producer("official", "one_of_office")
@@ -496,6 +516,13 @@ def list_first(m, ctx):
 def list_second(m, ctx):
     """The second person of such a list, with the second country."""
     return _list_member(m, ctx, 2)
+
+
+@producer("official", "list_third")
+def list_third(m, ctx):
+    """The first of three people under one plural office (`X ، Y و Z نمایندگان تهران ، سیرجان و
+    سبزوار`): Y and Z are the list's first and second."""
+    return _list_member(m, ctx, 3)
 
 
 def _registry_entry(canonical: str, ctx: MatchContext) -> dict:

@@ -17,9 +17,9 @@ from pipeline.evaluate import name_key
 from pipeline.facttypes import MatchContext, finalizer, producer
 from pipeline.given_names import source_given_names
 from pipeline.hazm_data import word_frequencies  # a frequent word is an ordinary word
+from pipeline.normalize import ZWNJ
 
 WORD = re.compile(r"[^\s«»،,:]+")
-ZWNJ = "\u200c"
 WORD_BEFORE = re.compile("([\u0621-\u06cc\u200c]+)[^\\S\n]+\\Z")
 PLURAL = re.compile("(?:\u200cها|\u200c?های|\u200c?هایی)$")
 # after a name: `، OFFICE و ` up to the next name (an office of at most five words)
@@ -32,6 +32,10 @@ def _options(ctx: MatchContext) -> dict:
 
 def _frequency_at_least(word: str, option: str, ctx: MatchContext) -> bool:
     return word_frequencies().get(word, 0) >= _options(ctx)[option]
+
+
+def _has_surname_ending(word: str, ctx: MatchContext) -> bool:
+    return word.endswith(tuple(_options(ctx).get("surname_endings", [])))
 
 
 def _is_common(word: str, ctx: MatchContext) -> bool:
@@ -128,6 +132,11 @@ def _split_honorifics(words, ctx: MatchContext):
     return honorifics, words[i:]
 
 
+def _fallen(honorifics, ctx: MatchContext) -> bool:
+    """An honorific of someone who has died (`شهید`): their office is history."""
+    return any(h[2] in _options(ctx).get("honorifics_of_the_dead", []) for h in honorifics)
+
+
 def _name_value(honorifics, core) -> str:
     """The name as the person is called: kept honorifics (`شیخ`, `سردار`) and the name words."""
     return " ".join([h[2] for h in honorifics if h[3] == "keep"] + [w for _, _, w in core])
@@ -142,7 +151,7 @@ def _starts_full_name(words, i: int, ctx: MatchContext) -> bool:
     if i + 1 >= len(words) or name_key(word) not in source_given_names() or _frequency_at_least(word, "common_word_frequency", ctx):
         return False
     surname = words[i + 1][2]
-    return surname.endswith(tuple(_options(ctx).get("surname_endings", []))) and _surname_like(surname, ctx, alone=False)
+    return _has_surname_ending(surname, ctx) and _surname_like(surname, ctx, alone=False)
 
 
 def _from_name_start(words, ctx: MatchContext):
@@ -289,7 +298,7 @@ def _surname_like(word: str, ctx: MatchContext, alone: bool) -> bool:
     unknown to the word list; a word with another surname ending (`surname_endings`: `کولیوند`,
     `زارع‌زاده`) when it is rarer than `surname_max_frequency`; any other word only when the list
     does not know it (`بولتون`), or after a given name when it is rare (`هلن کلارک`: :func:`_rare`)."""
-    options, frequencies = _options(ctx), word_frequencies()
+    frequencies = word_frequencies()
     if len(name_key(word)) < 3 or PLURAL.search(word) or _is_verb(word, ctx) or ctx.lexicon_value("country", word):
         return False
     if _inflected_word(word):
@@ -299,7 +308,7 @@ def _surname_like(word: str, ctx: MatchContext, alone: bool) -> bool:
         if word not in frequencies:  # `زارعی`, but not the ezafe of `استعفای` (after a vowel)
             return not stem.endswith(("ا", "و")) or not _frequency_at_least(stem, "surname_max_frequency", ctx)
         return _is_given_name(stem, ctx)
-    if word.endswith(tuple(options.get("surname_endings", []))):
+    if _has_surname_ending(word, ctx):
         return not _frequency_at_least(word, "surname_max_frequency", ctx)
     return word not in frequencies if alone else _rare(word, ctx)
 
@@ -334,7 +343,7 @@ def _name_after_boundary(words, ctx: MatchContext, apposition: bool) -> bool:
     # after a function word, only a surname alone with a surname's ending (`که ستاری معاون`)
     after_function_word = (
         len(words) == 1
-        and words[0][2].endswith(tuple(_options(ctx).get("surname_endings", [])))
+        and _has_surname_ending(words[0][2], ctx)
         and before is not None
         and ctx.lexicon_value("name_stop", before.group(1)) == "function"
     )
@@ -368,6 +377,12 @@ APPOSITION = re.compile(r"[،,\-–(]")
 NEXT_WORD = re.compile(r"[^\S\n]+([^\s«»،,:.!?؟؛]+)")
 
 
+def _after_body_noun(start: int, ctx: MatchContext) -> bool:
+    """The word before offset ``start`` (and its opening quote) names a body named after people."""
+    before = WORD_BEFORE.search(QUOTES_BEFORE.sub("", ctx.text[max(0, start - SURNAME_CONTEXT) : start]))
+    return before is not None and ctx.lexicon_value("organisation_noun", before.group(1)) is not None
+
+
 def _named_official(m: re.Match, ctx: MatchContext, name_first: bool):
     """The values of an office-beside-a-name match, or None when the words are not a name."""
     words = _words(m, "span", ctx)
@@ -381,7 +396,7 @@ def _named_official(m: re.Match, ctx: MatchContext, name_first: bool):
     if name_first and not (name_at_boundary or quoted):  # `در پی سفر مسعود پزشکیان رئیس‌جمهور`: the run may start with other words
         words = _from_name_start(words, ctx)
     honorifics, core = _split_honorifics(words, ctx)
-    if name_first and any(h[2] in _options(ctx).get("honorifics_of_the_dead", []) for h in honorifics):
+    if name_first and _fallen(honorifics, ctx):
         return None  # `شهید شفیع‌زاده به‌عنوان فرمانده`: a fallen commander's office is history
     if not name_first:  # `شهباز شریف وارد اسلام‌آباد شد`, `جیمز ماتیس زد`: a very frequent word or a verb ends the name
         ends = [i for i, (_, _, w) in enumerate(core) if i and (_is_frequent_inside(w, ctx) or _is_verb(w, ctx))]
@@ -396,8 +411,7 @@ def _named_official(m: re.Match, ctx: MatchContext, name_first: bool):
         return None  # `نماینده وزن ۸۶ کیلوگرم`, `دبیر جشنواره فیلم فجر`
     if not name_first and complement and ctx.lexicon_value("organisation_noun", complement.split()[-1]):
         return None  # `رئیس بیمارستان جان هاپکینز`: the name is the hospital's
-    before = WORD_BEFORE.search(QUOTES_BEFORE.sub("", ctx.text[max(0, m.start("span") - SURNAME_CONTEXT) : m.start("span")]))
-    if not name_first and before and ctx.lexicon_value("organisation_noun", before.group(1)):
+    if not name_first and _after_body_noun(m.start("span"), ctx):
         return None  # `مشاور مرکز اطلاعات دفاعی در دانشگاه «جورج تون»`: the name is the university's
     country_surface = m.groupdict().get("country")
     if not _looks_like_name(core, honorifics, quoted, ctx, name_at_boundary):
@@ -488,7 +502,7 @@ def _surname_beside(member: ListMember, other: dict, ctx: MatchContext) -> dict 
     if not words or (len(words) > 1 and not _is_ordinary_word(words[-2], ctx)):
         return None  # the run's last word, after ordinary words at most (`پرسش کواکبیان`)
     word = words[-1]
-    if not word.endswith(tuple(_options(ctx).get("surname_endings", []))) or len(name_key(word)) < 4:
+    if not _has_surname_ending(word, ctx) or len(name_key(word)) < 4:
         return None
     if _is_common(word, ctx) or _inflected_word(word) or PLURAL.search(word) or _is_verb(word, ctx):
         return None
@@ -561,9 +575,9 @@ def _sentence_start(text: str, at: int) -> int:
 
 def _opens_sentence(text: str, at: int) -> bool:
     """Offset ``at`` opens a sentence, after a lead-in (`به گزارش ایسنا ،`) if any."""
-    start = max(0, at - 400)
-    breaks = [m.end() for m in SENTENCE_BREAK.finditer(text, start, at)]
-    return (bool(breaks) or start == 0) and LEAD_IN.fullmatch(text, breaks[-1] if breaks else 0, at) is not None
+    start = _sentence_start(text, at)
+    after_break = start == 0 or SENTENCE_BREAK.match(text, start - 1) is not None
+    return after_break and LEAD_IN.fullmatch(text, start, at) is not None
 
 
 def _headline(text: str) -> tuple[int, int] | None:
@@ -656,8 +670,7 @@ def rank_name(m, ctx):
     verb (`جعفری یادآور شد`); a fallen commander (`سردار شهید ...`) holds no office."""
     honorifics, core = _split_honorifics(_words(m, "span", ctx), ctx)
     ranks = [h for h in honorifics if ctx.lexicon_value("military_rank", h[2])]
-    options = _options(ctx)
-    if not ranks or honorifics[0] is not ranks[0] or any(h[2] in options.get("honorifics_of_the_dead", []) for h in honorifics):
+    if not ranks or honorifics[0] is not ranks[0] or _fallen(honorifics, ctx):
         return None
     core = _name_before_verb(core, ctx)
     if not core or not _looks_like_name(core, honorifics, False, ctx):

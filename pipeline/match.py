@@ -192,7 +192,7 @@ def match_documents(
     starts = sentences.groupby("doc_id")["start"].apply(list).to_dict()
     rows: list[dict] = []
     for norm in normalized.itertuples(index=False):
-        offsets = OffsetMap(tuple(norm.shift_at), tuple(norm.shift_by))
+        offsets = OffsetMap.of_row(norm)
         rows.extend(match_document(docs[norm.doc_id], norm.text, offsets, starts.get(norm.doc_id, [0]), rules))
     return facts_by_type(rows)
 

@@ -92,6 +92,11 @@ class OffsetMap:
     shift_at: tuple[int, ...] = ()
     shift_by: tuple[int, ...] = ()
 
+    @classmethod
+    def of_row(cls, row) -> "OffsetMap":
+        """The map of a row of the ``normalized`` table (its list columns as Python ints)."""
+        return cls(tuple(int(at) for at in row.shift_at), tuple(int(by) for by in row.shift_by))
+
     def to_raw(self, pos: int, *, is_end: bool = False) -> int:
         # an end offset belongs to the character before it: dropped marks right after a span
         # stay outside it
@@ -274,7 +279,7 @@ def fold_span(text: str, offsets: OffsetMap, raw_start: int, raw_end: int) -> tu
 def read_normalized(normalized: pd.DataFrame) -> dict[str, tuple[str, OffsetMap]]:
     """The ``normalized`` table as doc_id → (folded text, map back to the raw text)."""
     return {
-        row.doc_id: (row.text, OffsetMap(tuple(int(at) for at in row.shift_at), tuple(int(by) for by in row.shift_by)))
+        row.doc_id: (row.text, OffsetMap.of_row(row))
         for row in normalized.itertuples(index=False)
     }
 

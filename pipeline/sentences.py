@@ -47,6 +47,6 @@ def split_documents(documents: pd.DataFrame, normalized: pd.DataFrame) -> pd.Dat
     raw_by_id = dict(zip(documents.doc_id, documents.text))
     rows: list[dict] = []
     for doc in normalized.itertuples(index=False):
-        offsets = OffsetMap(tuple(doc.shift_at), tuple(doc.shift_by))
+        offsets = OffsetMap.of_row(doc)
         rows.extend(sentence_rows(doc.doc_id, raw_by_id[doc.doc_id], doc.text, offsets))
     return pd.DataFrame(rows, columns=["doc_id", "sentence_id", "start", "end", "text"])

@@ -20,6 +20,7 @@ from pipeline.normalize import OffsetMap
 from pipeline.prefilter import ArticleLines
 from pipeline.rules import Rule, RuleSet, StartsNear, default_rules
 from pipeline.schemas import MATCHED_TYPES, SCHEMAS
+from pipeline.tokens import ArticleWords
 
 
 @dataclass
@@ -37,21 +38,21 @@ def find_candidates(lines: ArticleLines, ctx: MatchContext, fact_type: str) -> l
     lines that hold the rule's needs (``pipeline/prefilter.py``); rules of producers registered
     ``on_request`` wait for the finalizer to ask (:func:`requested_candidates`)."""
     rules = [(i, r) for i, r in enumerate(ctx.rules.for_type(fact_type)) if not is_on_request(fact_type, r.producer)]
-    return _candidates(lines, ctx, fact_type, rules, None)
+    return _candidates(lines, ctx, fact_type, rules)
 
 
 def requested_candidates(
-    ctx: MatchContext, fact_type: str, producer: str, line_numbers: set[int] | None, accept: Callable[[re.Match], bool] | None = None
+    ctx: MatchContext, fact_type: str, producer: str, starts: list[int] | None, accept: Callable[[re.Match], bool] | None = None
 ) -> list[Candidate]:
-    """The candidates of the rules of ``producer`` on the lines ``line_numbers`` of the article
-    (None: every line that holds the rules' needs) that pass ``accept``, a cheap test of a match
-    before its producer reads it."""
+    """The candidates of the rules of ``producer`` that start at one of ``starts`` (in text
+    order; None: anywhere on the lines that hold the rules' needs) and pass ``accept``, a cheap
+    test of a match before its producer reads it."""
     rules = [(i, r) for i, r in enumerate(ctx.rules.for_type(fact_type)) if r.producer == producer]
-    return _candidates(ctx.lines, ctx, fact_type, rules, line_numbers, accept)
+    return _candidates(ctx.lines, ctx, fact_type, rules, starts, accept)
 
 
 def _candidates(
-    lines: ArticleLines, ctx: MatchContext, fact_type: str, rules, only: set[int] | None, accept: Callable[[re.Match], bool] | None = None
+    lines: ArticleLines, ctx: MatchContext, fact_type: str, rules, starts: list[int] | None = None, accept: Callable[[re.Match], bool] | None = None
 ) -> list[Candidate]:
     found = []
     matches_by_pattern: dict = {}  # rules that share a pattern (one per producer) scan once
@@ -60,7 +61,11 @@ def _candidates(
         # (keyed by strings: hashing a compiled pattern hashes all its code)
         scan = (rule.regex, rule.trigger_regex, rule.starts_near and rule.starts_near.key)
         if scan not in matches_by_pattern:
-            matches_by_pattern[scan] = scan_regions(rule, lines, lines.regions(rule.id, rule.trigger_regex, only))
+            matches_by_pattern[scan] = (
+                scan_regions(rule, lines, lines.regions(rule.id, rule.trigger_regex))
+                if starts is None
+                else list(matches_at(rule.pattern, lines.text, starts, len(lines.text)))
+            )
         if not matches_by_pattern[scan]:
             continue  # (a rule without lines to scan is not even compiled)
         group = "span" if "span" in rule.pattern.groupindex else 0
@@ -86,9 +91,15 @@ def scan_regions(rule: Rule, lines: ArticleLines, regions: list[tuple[int, int]]
 
 
 def _matches_near(rule: Rule, lines: ArticleLines, start: int, end: int):
-    text, after = lines.text, start  # as finditer: the next match starts after the last one
-    for position in _start_positions(rule.starts_near, lines, start, end):
-        if position >= after and (m := rule.pattern.match(text, position, end)):
+    return matches_at(rule.pattern, lines.text, _start_positions(rule.starts_near, lines, start, end), end)
+
+
+def matches_at(pattern: re.Pattern, text: str, positions: list[int], end: int):
+    """The matches of ``pattern`` before ``end`` that start at one of ``positions`` (in text
+    order), as ``finditer`` finds them: the next match starts after the last one."""
+    after = 0
+    for position in positions:
+        if position >= after and (m := pattern.match(text, position, end)):
             yield m
             after = m.end()
 
@@ -157,7 +168,8 @@ def match_document(doc, text: str, offsets: OffsetMap, sentence_starts: list[int
     """All facts of one document, as rows with raw offsets."""
     dateline, calendar, anchor = date_anchor(doc, rules)
     lines = ArticleLines(text, rules.line_finder)
-    ctx = MatchContext(rules=rules, text=text, dateline=dateline, dateline_calendar=calendar, anchor=anchor, lines=lines)
+    words = ArticleWords(text, rules.macro("fa_word"))
+    ctx = MatchContext(rules=rules, text=text, dateline=dateline, dateline_calendar=calendar, anchor=anchor, lines=lines, words=words)
     rows = []
     header = dateline_fact(doc)
     if header:

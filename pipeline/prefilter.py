@@ -411,12 +411,10 @@ class ArticleLines:
             self.cache[need_id, line] = self.finder.key_search(need_id)(self.text, *self.line(line)) is not None
         return self.cache[need_id, line]
 
-    def regions(self, key, trigger: str | None, only: set[int] | None = None) -> list[tuple[int, int]]:
+    def regions(self, key, trigger: str | None) -> list[tuple[int, int]]:
         """The lines a rule must scan: those holding its needs and a match of its file's trigger
-        (a regex, compiled when a line needs it; and among ``only``, if given)."""
+        (a regex, compiled when a line needs it)."""
         lines = self.holding(key)
-        if only is not None:
-            lines = only if lines is None else lines & only
         if trigger is not None:
             lines = self._with_trigger(trigger, lines)
         return [self.line(i) for i in self._lines(lines)]

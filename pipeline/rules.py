@@ -222,6 +222,11 @@ class RuleSet:
     def lexicon(self, name: str) -> Lexicon:
         return self.lexicons[name]
 
+    def macro(self, name: str) -> re.Pattern:
+        """A macro of ``macros.yaml`` (or a lexicon) compiled alone, for code that looks for
+        one piece of a rule (the words of an article: ``{fa_word}``)."""
+        return compiled(expand(f"{{{name}}}", self.macros, f"macro {name}"))
+
     def options(self, fact_type: str) -> dict:
         """The ``options`` of the first rule of ``fact_type`` that has them (a file's rules
         share one block of options through a YAML anchor)."""

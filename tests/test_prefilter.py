@@ -86,7 +86,8 @@ def _facts_without_prefilter(monkeypatch, texts):
     with monkeypatch.context() as patched:
         patched.setattr(ArticleLines, "holding", lambda self, key: None)
         patched.setattr(match, "scan_regions", _every_position)
-        patched.setattr(official, "_may_be_named", lambda people, ctx: lambda m: True)
+        patched.setattr(official, "_may_be_named", lambda people, ctx: lambda word: True)
+        patched.setattr(official, "_mention_starts", lambda may_name, ctx: None)  # every line
         return [extract_text(t) for t in texts]
 
 

@@ -41,6 +41,7 @@ class MatchContext:
     dateline_calendar: str | None = None  # the calendar the dateline is written in
     anchor: str | None = None  # where ``dateline`` comes from: "dateline", or "published" (a table's field)
     lines: Any = None  # the article's lines (pipeline.prefilter.ArticleLines) while matching
+    words: Any = None  # the article's words (pipeline.tokens.ArticleWords) while matching
 
     def lexicon_value(self, lexicon: str, surface: str | None) -> Any:
         return None if surface is None else self.rules.lexicon(lexicon).value(surface)

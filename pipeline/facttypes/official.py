@@ -39,7 +39,13 @@ def _has_surname_ending(word: str, ctx: MatchContext) -> bool:
 
 
 def _is_common(word: str, ctx: MatchContext) -> bool:
-    return _frequency_at_least(word, "common_word_frequency", ctx)
+    return word in _common_words(_options(ctx)["common_word_frequency"])
+
+
+@lru_cache(maxsize=2)
+def _common_words(frequency: int) -> frozenset[str]:
+    """The words of hazm's list at least ``frequency`` times in its corpus: ordinary words, not names."""
+    return frozenset(word for word, count in word_frequencies().items() if count >= frequency)
 
 
 def _is_frequent_inside(word: str, ctx: MatchContext) -> bool:
@@ -1040,18 +1046,28 @@ def _surname_shapes(people: list[Person]) -> set[tuple[int, str, str]]:
     return shapes
 
 
-def _may_be_named(people: list[Person], ctx: MatchContext) -> Callable[[re.Match], bool]:
-    """A test a mention must pass to name one of ``people`` or a registry person: its last word
-    (its other words are honorifics) is no common word and has the shape of one of their
-    names. Most name-like words of an article fail it and are not read further."""
+def _may_be_named(people: list[Person], ctx: MatchContext) -> Callable[[str], bool]:
+    """A test the name word of a mention (its last: the others are honorifics) must pass to
+    name one of ``people`` or a registry person: no common word, and the shape of one of their
+    names. Most words of an article fail it and are not read further."""
     shapes = _surname_shapes(people) | _registry_index(ctx).mention_shapes
-    frequency, common = word_frequencies(), _options(ctx)["common_word_frequency"]
+    return lambda word: not _is_common(word, ctx) and _shape(word) in shapes
 
-    def may_name(m: re.Match) -> bool:
-        word = m.group("span").rsplit(None, 1)[-1]
-        return _shape(word) in shapes and frequency.get(word, 0) < common
 
-    return may_name
+def _mention_starts(may_name: Callable[[str], bool], ctx: MatchContext) -> list[int]:
+    """Where a mention may start: at each word that ``may_name`` (asked once per distinct word
+    of the article but a common one), or at the first of the honorifics right before it
+    (`آقای دکتر عراقچی`)."""
+    common = _common_words(_options(ctx)["common_word_frequency"])
+    starts = set()
+    honorifics_before: dict[int, int] | None = None  # where honorifics end → where they start
+    for start in ctx.words.starts_of(may_name, skip=common):
+        if honorifics_before is None:
+            honorifics_before = {m.end(): m.start() for m in ctx.rules.macro("honorific_before_name").finditer(ctx.text)}
+        while start in honorifics_before:
+            start = honorifics_before[start]
+        starts.add(start)
+    return sorted(starts)
 
 
 def _share_country(named: list, ctx: MatchContext) -> None:
@@ -1091,7 +1107,10 @@ def fold_people(candidates: list, ctx: MatchContext) -> list:
         person.take(cand)
     taken = [(c.start, c.end) for c in named]
     surnames = _surname_keys(people)
-    mentions = requested_candidates(ctx, "official", "mention", None, _may_be_named(people, ctx))
+    may_name = _may_be_named(people, ctx)
+    mentions = requested_candidates(
+        ctx, "official", "mention", _mention_starts(may_name, ctx), lambda m: may_name(m.group("span").rsplit(None, 1)[-1])
+    )
     for cand in mentions:
         m = cand.values["_mention"]
         if any(s < cand.end and cand.start < e for s, e in taken):

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from pipeline.ingest import DEFAULT_MAX_BYTES, InputError
-from pipeline.rules import RULES_DIR, RuleError
+from pipeline.rulefiles import RULES_DIR, RuleError
 from pipeline.run import CSV_MAX_ROWS, DEFAULT_BATCH_SIZE
 
 app = typer.Typer(

@@ -15,8 +15,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import unicodedata
-from functools import lru_cache
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -24,6 +22,7 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.normalize import name_key
 from pipeline.schemas import FACT_TYPES
 
 CORE_TYPES = ("money", "doc_count", "date", "official")
@@ -76,42 +75,6 @@ def load_gold(path: Path) -> list[dict]:
                 except json.JSONDecodeError as exc:
                     raise ValueError(f"{path}:{n}: not a JSON line: {exc}") from exc
     return gold
-
-
-def name_key(name: Any) -> str:
-    """Names compare ignoring spaces, ZWNJ, diacritics and Arabic/Persian letter variants."""
-    return _name_key(name) if isinstance(name, str) else ""
-
-
-@lru_cache(maxsize=1 << 16)
-def _name_key(name: str) -> str:
-    # matching folds the same names over and over (every mention against every person)
-    text = unicodedata.normalize("NFKD", name)
-    if text and max(text) > "\uffff":  # beyond the table's plane: the same steps one by one
-        from pipeline.normalize import fold_key
-
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
-        return fold_key(text).replace("آ", "ا")
-    return text.translate(_name_key_table())
-
-
-@lru_cache(maxsize=1)
-def _name_key_table() -> dict[int, str | None]:
-    """What a name key does to each character of the first plane, as one ``str.translate``
-    table: combining marks dropped (after NFKD), letters folded as ``fold_key`` folds them,
-    spaces and ZWNJ dropped, ``آ`` read as ``ا``."""
-    from pipeline.normalize import ZWNJ, fold_table
-
-    folds, table = fold_table(), {}
-    for code in range(0x10000):
-        ch = chr(code)
-        out = None if unicodedata.combining(ch) else folds.get(code, ch)
-        if out is not None and (out.isspace() or out == ZWNJ):
-            out = None
-        out = "ا" if out == "آ" else out
-        if out != ch:
-            table[code] = out
-    return table
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -14,7 +14,7 @@ import importlib.util
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.evaluate import name_key
+from pipeline.normalize import name_key
 
 PACKAGE = "persian_gender_detection"
 
@@ -28,7 +28,7 @@ def _names_file() -> Path | None:
 
 @lru_cache(maxsize=1)
 def source_given_names() -> frozenset[str]:
-    """The name keys (:func:`pipeline.evaluate.name_key`) of every given name of the source; empty
+    """The name keys (:func:`pipeline.normalize.name_key`) of every given name of the source; empty
     when the package is missing (the curated `given_name.yaml` still works alone)."""
     path = _names_file()
     if path is None or not path.exists():

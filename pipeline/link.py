@@ -19,7 +19,8 @@ from typing import Any, Callable
 import pandas as pd
 
 from pipeline.normalize import OffsetMap, fold_span, read_normalized
-from pipeline.rules import Rule, RuleSet, default_rules, form_parts
+from pipeline.lexicons import form_parts
+from pipeline.rules import Rule, RuleSet, default_rules
 from pipeline.schemas import rows_of
 
 FIGURE_TYPES = ("money", "doc_count", "percent", "quantity")

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import pandas as pd
 
+from pipeline.candidates import Candidate, resolve_overlaps
 from pipeline.facttypes import MatchContext, get_finalizer, get_producer, is_on_request
 from pipeline.facttypes.date import read_published
 from pipeline.normalize import OffsetMap
@@ -21,16 +21,6 @@ from pipeline.prefilter import ArticleLines
 from pipeline.rules import Rule, RuleSet, StartsNear, default_rules
 from pipeline.schemas import MATCHED_TYPES, SCHEMAS
 from pipeline.tokens import ArticleWords
-
-
-@dataclass
-class Candidate:
-    fact_type: str
-    start: int  # normalized offsets until mapped
-    end: int
-    rule_id: str
-    priority: int
-    values: dict[str, Any] = field(default_factory=dict)
 
 
 def find_candidates(lines: ArticleLines, ctx: MatchContext, fact_type: str) -> list[Candidate]:
@@ -123,21 +113,6 @@ def _start_positions(near: StartsNear, lines: ArticleLines, start: int, end: int
     return lines.cache[key]
 
 
-def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
-    """Keep the longest of overlapping candidates (ties: the earlier rule, then the earlier span)."""
-    kept: list[Candidate] = []
-    occupied: list[tuple[int, int]] = []
-    for cand in sorted(candidates, key=lambda c: (-(c.end - c.start), c.priority, c.start)):
-        i = bisect.bisect_left(occupied, (cand.start, cand.start))
-        before = occupied[i - 1] if i else None
-        after = occupied[i] if i < len(occupied) else None
-        if (before and before[1] > cand.start) or (after and after[0] < cand.end):
-            continue
-        occupied.insert(i, (cand.start, cand.end))
-        kept.append(cand)
-    return sorted(kept, key=lambda c: c.start)
-
-
 def dateline_fact(doc) -> dict[str, Any] | None:
     """The article's own dateline (found by ingest) as a date fact."""
     if pd.isna(doc.dateline_start) or pd.isna(doc.dateline_date):
@@ -169,7 +144,8 @@ def match_document(doc, text: str, offsets: OffsetMap, sentence_starts: list[int
     dateline, calendar, anchor = date_anchor(doc, rules)
     lines = ArticleLines(text, rules.line_finder)
     words = ArticleWords(text, rules.macro("fa_word"))
-    ctx = MatchContext(rules=rules, text=text, dateline=dateline, dateline_calendar=calendar, anchor=anchor, lines=lines, words=words)
+    ctx = MatchContext(rules=rules, text=text, dateline=dateline, dateline_calendar=calendar, anchor=anchor, lines=lines, words=words,
+                       scan=requested_candidates)
     rows = []
     header = dateline_fact(doc)
     if header:

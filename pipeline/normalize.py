@@ -16,15 +16,17 @@ import bisect
 import itertools
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import metadata
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from pipeline.cache import cache_dir, write_atomic
-from pipeline.rules import RULES_DIR, load_yaml
+from pipeline.rulefiles import RULES_DIR, load_yaml
 
 ZWNJ = "\u200c"
 
@@ -289,6 +291,38 @@ def fold_key(text: str) -> str:
     """A comparison key: folded, with ZWNJ and spaces removed (``رئیس‌جمهور`` == ``رئیسجمهور``).
     The same fold as :func:`normalize_text`, by ``str.translate``, faster on a few words."""
     return re.sub(rf"[\s{ZWNJ}]+", "", text.translate(fold_table()))
+
+
+def name_key(name: Any) -> str:
+    """Names compare ignoring spaces, ZWNJ, diacritics and Arabic/Persian letter variants."""
+    return _name_key(name) if isinstance(name, str) else ""
+
+
+@lru_cache(maxsize=1 << 16)
+def _name_key(name: str) -> str:
+    # matching folds the same names over and over (every mention against every person)
+    text = unicodedata.normalize("NFKD", name)
+    if text and max(text) > "\uffff":  # beyond the table's plane: the same steps one by one
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        return fold_key(text).replace("آ", "ا")
+    return text.translate(_name_key_table())
+
+
+@lru_cache(maxsize=1)
+def _name_key_table() -> dict[int, str | None]:
+    """What a name key does to each character of the first plane, as one ``str.translate``
+    table: combining marks dropped (after NFKD), letters folded as ``fold_key`` folds them,
+    spaces and ZWNJ dropped, ``آ`` read as ``ا``."""
+    folds, table = fold_table(), {}
+    for code in range(0x10000):
+        ch = chr(code)
+        out = None if unicodedata.combining(ch) else folds.get(code, ch)
+        if out is not None and (out.isspace() or out == ZWNJ):
+            out = None
+        out = "ا" if out == "آ" else out
+        if out != ch:
+            table[code] = out
+    return table
 
 
 def normalize_documents(documents: pd.DataFrame) -> pd.DataFrame:

@@ -25,12 +25,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from pipeline.rules import Lexicon
+from pipeline.lexicons import Lexicon, forms_regex
+from pipeline.normalize import ZWNJ
 
-ZWNJ = "\u200c"
 DIGITS = r"(?<![\d.,٫٬/])\d+(?:[.,٫٬/]\d+)*(?![\d])"
 # tokenized text writes a decimal point between spaces: "3591 . 5 تومان"
 SPACED_DECIMAL = r"(?: \. \d+(?![\d]))"
@@ -57,8 +55,6 @@ NUMBER_LEXICONS = ("number_word", "scale", "number_ordinal")
 
 
 def _alternatives(lexicon: Lexicon, keep=lambda value: True) -> str:
-    from pipeline.rules import forms_regex
-
     return "(?:" + forms_regex(f for f in lexicon.forms if keep(lexicon.value(f))) + ")"
 
 
@@ -332,15 +328,11 @@ def _value(tokens: list[Token]) -> tuple[float, float] | None:
     return total + current, trailing
 
 
-def parse_number(text: str, lexicons: dict[str, Lexicon] | None = None) -> ParsedNumber | None:
+def parse_number(text: str, lexicons: dict[str, Lexicon]) -> ParsedNumber | None:
     """Read the value of a span found by ``{number}`` or ``{ordinal_number}`` (folded text).
 
     None if it is not a number.
     """
-    if lexicons is None:
-        from pipeline.rules import default_rules
-
-        lexicons = default_rules().lexicons
     tokens = _tokens(text, _reader(lexicons))
     tokens = _with_fractions_read(tokens) if tokens else None
     value = _value(tokens) if tokens else None

@@ -33,7 +33,8 @@ from pipeline.ingest import DEFAULT_MAX_BYTES, InputItem, check_input, decode_it
 from pipeline.link import link_facts
 from pipeline.match import facts_by_type, match_document
 from pipeline.normalize import normalize_document
-from pipeline.rules import RULES_DIR, RuleSet, default_rules, load_rules
+from pipeline.rulefiles import RULES_DIR
+from pipeline.rules import RuleSet, default_rules, load_rules
 from pipeline.schemas import (
     MATCHED_TYPES, SCHEMAS, empty_frame, merge_parts, part_path, part_paths, read_table, remove_table, write_part, write_table,
 )

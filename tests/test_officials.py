@@ -9,7 +9,8 @@ from pipeline.evaluate import evaluate
 from pipeline.facttypes.official import same_name, same_word
 from pipeline.facttypes import MatchContext
 from pipeline.normalize import normalize_text
-from pipeline.rules import RULES_DIR, default_rules, load_rules
+from pipeline.rulefiles import RULES_DIR
+from pipeline.rules import default_rules, load_rules
 from pipeline.run import extract_text, run_pipeline
 
 from conftest import ROOT, lexicon_forms

@@ -5,7 +5,9 @@ import pytest
 
 from pipeline.pattern_syntax import PatternSyntaxError, parse
 from pipeline.prefilter import ANY_DIGIT, DIGIT, SPACE, SPACE_OR_ZWNJ, WORD_END, WORD_START, LiteralReader
-from pipeline.rules import RULES_DIR, Lexicon, default_rules, load_yaml
+from pipeline.lexicons import Lexicon
+from pipeline.rulefiles import RULES_DIR, load_yaml
+from pipeline.rules import default_rules
 
 DIGITS = ("class", (("category", "digit"),), False)
 

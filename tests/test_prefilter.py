@@ -13,7 +13,7 @@ import pytest
 import pipeline.facttypes.official as official
 import pipeline.cache as cache
 import pipeline.match as match
-from pipeline.evaluate import _name_key
+from pipeline.normalize import _name_key
 from pipeline.normalize import normalize_text
 from pipeline.normalize import fold_key
 from pipeline.prefilter import ANY_DIGIT, WORD_START, ArticleLines, LineFinder, LiteralReader

@@ -9,7 +9,9 @@ import pytest
 import pandas as pd
 
 from pipeline.ingest import document_from_text
-from pipeline.rules import RuleError, default_rules, form_regex, forms_regex, load_rules
+from pipeline.lexicons import form_regex, forms_regex
+from pipeline.rulefiles import RuleError
+from pipeline.rules import default_rules, load_rules
 from pipeline.run import extract_tables
 from pipeline.schemas import NAMED_DOCUMENT
 
@@ -70,7 +72,7 @@ def test_rule_negative(rule, text):
 def _copy_rules(tmp_path: Path) -> Path:
     import shutil
 
-    from pipeline.rules import RULES_DIR
+    from pipeline.rulefiles import RULES_DIR
 
     shutil.copytree(RULES_DIR, tmp_path / "rules")
     return tmp_path / "rules"

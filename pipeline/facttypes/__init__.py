@@ -8,7 +8,7 @@ and the :class:`MatchContext` and returns the fact's value columns, or None to r
 A fact type may also register one :func:`finalizer`: a document-level step that sees all the
 candidates of one document at once (e.g. to fold later mentions of a person into the first).
 A producer registered ``on_request`` is not run over the article with the others: it reads
-only the matches the finalizer asks for (:func:`pipeline.match.requested_candidates`), for
+only the matches the finalizer asks for (:meth:`MatchContext.requested`), for
 rules that match nearly every word when only the finalizer can tell the few that matter.
 """
 
@@ -42,9 +42,15 @@ class MatchContext:
     anchor: str | None = None  # where ``dateline`` comes from: "dateline", or "published" (a table's field)
     lines: Any = None  # the article's lines (pipeline.prefilter.ArticleLines) while matching
     words: Any = None  # the article's words (pipeline.tokens.ArticleWords) while matching
+    scan: Any = None  # the match stage's scan for candidates (pipeline.match.requested_candidates)
 
     def lexicon_value(self, lexicon: str, surface: str | None) -> Any:
         return None if surface is None else self.rules.lexicon(lexicon).value(surface)
+
+    def requested(self, fact_type: str, producer: str, starts: list[int] | None, accept: Callable | None = None) -> list:
+        """The candidates of the rules of an ``on_request`` producer that start at one of
+        ``starts`` and pass ``accept`` (see :func:`pipeline.match.requested_candidates`)."""
+        return self.scan(self, fact_type, producer, starts, accept)
 
 
 def producer(fact_type: str, name: str, *, on_request: bool = False) -> Callable[[Producer], Producer]:

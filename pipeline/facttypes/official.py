@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable
 
-from pipeline.evaluate import name_key
+from pipeline.candidates import resolve_overlaps
 from pipeline.facttypes import MatchContext, finalizer, producer
 from pipeline.given_names import source_given_names
 from pipeline.hazm_data import word_frequencies  # a frequent word is an ordinary word
-from pipeline.normalize import ZWNJ
+from pipeline.normalize import ZWNJ, name_key
 
 WORD = re.compile(r"[^\s«»،,:]+")
 WORD_BEFORE = re.compile("([\u0621-\u06cc\u200c]+)[^\\S\n]+\\Z")
@@ -1085,8 +1085,6 @@ def _share_country(named: list, ctx: MatchContext) -> None:
 def fold_people(candidates: list, ctx: MatchContext) -> list:
     """One person per name in the article: every mention gets the person's canonical name,
     office and country; name-like words that name nobody found are dropped."""
-    from pipeline.match import requested_candidates, resolve_overlaps
-
     for cand in candidates:
         if "_span" in cand.values:
             cand.start, cand.end = cand.values["_span"]
@@ -1108,8 +1106,8 @@ def fold_people(candidates: list, ctx: MatchContext) -> list:
     taken = [(c.start, c.end) for c in named]
     surnames = _surname_keys(people)
     may_name = _may_be_named(people, ctx)
-    mentions = requested_candidates(
-        ctx, "official", "mention", _mention_starts(may_name, ctx), lambda m: may_name(m.group("span").rsplit(None, 1)[-1])
+    mentions = ctx.requested(
+        "official", "mention", _mention_starts(may_name, ctx), lambda m: may_name(m.group("span").rsplit(None, 1)[-1])
     )
     for cand in mentions:
         m = cand.values["_mention"]

@@ -1051,7 +1051,8 @@ def _may_be_named(people: list[Person], ctx: MatchContext) -> Callable[[str], bo
     name one of ``people`` or a registry person: no common word, and the shape of one of their
     names. Most words of an article fail it and are not read further."""
     shapes = _surname_shapes(people) | _registry_index(ctx).mention_shapes
-    return lambda word: not _is_common(word, ctx) and _shape(word) in shapes
+    common = _common_words(_options(ctx)["common_word_frequency"])
+    return lambda word: word not in common and _shape(word) in shapes
 
 
 def _mention_starts(may_name: Callable[[str], bool], ctx: MatchContext) -> list[int]:

@@ -48,15 +48,8 @@ class Sentence:
         return self.start + self.offsets.to_raw(norm_pos, is_end=is_end)
 
     def norm_pos(self, raw_pos: int) -> int:
-        """The normalized offset of a raw position (dropped marks make it a little smaller)."""
-        lo, hi = 0, len(self.norm)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if self.raw_pos(mid) < raw_pos:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
+        """The normalized offset of a fact's raw start or end (dropped marks make it a little smaller)."""
+        return self.offsets.to_norm(raw_pos - self.start)
 
     @property
     def quoted_from(self) -> int | None:
@@ -68,7 +61,7 @@ class Sentence:
 
 @dataclass
 class Document:
-    sentences: list[Sentence]
+    sentences: list[Sentence | None]  # by sentence_id; None: not read (see _sentences)
     officials: list[dict]
     dateline: dict | None
     rules: dict[str, Rule]
@@ -222,14 +215,20 @@ def paragraph_speaker(figure, sentence, doc, rule):
     return (decision[0], rule.id) if decision else None
 
 
-def _sentences(text: str, text_offsets: OffsetMap, rows: list, facts: list[dict], speech: Rule) -> list[Sentence]:
-    """The article's sentences, each with its slice of the article's folded ``text``."""
-    sentences = []
+def _sentences(text: str, text_offsets: OffsetMap, rows: list, facts: list[dict], speech: Rule) -> list[Sentence | None]:
+    """The article's sentences, each with its slice of the article's folded ``text``; None for
+    the sentences of a paragraph without a figure or an official, which nothing asks about (a
+    quotation runs within its paragraph)."""
     # a paragraph ends at a line break of the folded text: any raw line end (CRLF, CR, LF) but a wrap
     line_breaks = [m.start() for m in re.finditer("\n", text)]
-    for row in rows:
+    paragraphs = [bisect.bisect_left(line_breaks, text_offsets.to_norm(row["start"])) for row in rows]
+    read = {paragraphs[int(f["sentence_id"])] for f in facts if f["fact_type"] == "official" or f["fact_type"] in FIGURE_TYPES}
+    sentences: list[Sentence | None] = []
+    for row, paragraph in zip(rows, paragraphs):
+        if paragraph not in read:
+            sentences.append(None)
+            continue
         norm, offsets = fold_span(text, text_offsets, row["start"], row["end"])
-        paragraph = bisect.bisect_left(line_breaks, text_offsets.to_norm(row["start"]))
         sentence = Sentence(int(row["sentence_id"]), int(row["start"]), int(row["end"]), paragraph, norm, offsets)
         cue = speech.pattern.search(norm)
         if cue:
@@ -241,6 +240,8 @@ def _sentences(text: str, text_offsets: OffsetMap, rows: list, facts: list[dict]
         sentences.append(sentence)
     for fact in facts:
         sentence = sentences[int(fact["sentence_id"])]
+        if sentence is None:
+            continue
         if fact["fact_type"] == "official":
             sentence.officials.append(fact)
         elif fact["fact_type"] == "date" and not pd.isna(fact.get("date_start")):

@@ -426,10 +426,10 @@ def build_statements(
     figures = facts.loc[facts.fact_type.isin(FIGURE_TYPES) & facts.sentence_id.notna(), FIGURE_COLUMNS]
     if figures.empty:
         return empty_frame("statements")
-    raw_by_id = dict(zip(documents.doc_id, documents.text))
+    raw_by_id = dict(zip(documents.doc_id.tolist(), documents.text.tolist()))
     folded_by_id = read_normalized(normalized)
     officials = facts[(facts.fact_type == "official") & facts.fact_id.isin(set(figures.who_fact_id.dropna()))]
-    official_country = dict(zip(officials.fact_id, officials.country))
+    official_country = dict(zip(officials.fact_id.tolist(), officials.country.tolist()))
     sentences_by_doc: dict[str, dict[int, Any]] = {}
     for row in rows_of(sentences[["doc_id", "sentence_id", "start", "end"]]):
         sentences_by_doc.setdefault(row["doc_id"], {})[int(row["sentence_id"])] = row

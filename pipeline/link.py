@@ -215,21 +215,21 @@ def paragraph_speaker(figure, sentence, doc, rule):
     return (decision[0], rule.id) if decision else None
 
 
-def _sentences(text: str, text_offsets: OffsetMap, rows: list, facts: list[dict], speech: Rule) -> list[Sentence | None]:
+def _sentences(text: str, text_offsets: OffsetMap, rows: list[tuple[int, int, int]], facts: list[dict], speech: Rule) -> list[Sentence | None]:
     """The article's sentences, each with its slice of the article's folded ``text``; None for
     the sentences of a paragraph without a figure or an official, which nothing asks about (a
     quotation runs within its paragraph)."""
     # a paragraph ends at a line break of the folded text: any raw line end (CRLF, CR, LF) but a wrap
     line_breaks = [m.start() for m in re.finditer("\n", text)]
-    paragraphs = [bisect.bisect_left(line_breaks, text_offsets.to_norm(row["start"])) for row in rows]
+    paragraphs = [bisect.bisect_left(line_breaks, text_offsets.to_norm(start)) for _, start, _ in rows]
     read = {paragraphs[int(f["sentence_id"])] for f in facts if f["fact_type"] == "official" or f["fact_type"] in FIGURE_TYPES}
     sentences: list[Sentence | None] = []
-    for row, paragraph in zip(rows, paragraphs):
+    for (sentence_id, start, end), paragraph in zip(rows, paragraphs):
         if paragraph not in read:
             sentences.append(None)
             continue
-        norm, offsets = fold_span(text, text_offsets, row["start"], row["end"])
-        sentence = Sentence(int(row["sentence_id"]), int(row["start"]), int(row["end"]), paragraph, norm, offsets)
+        norm, offsets = fold_span(text, text_offsets, start, end)
+        sentence = Sentence(sentence_id, start, end, paragraph, norm, offsets)
         cue = speech.pattern.search(norm)
         if cue:
             sentence.speech_cue = (sentence.raw_pos(cue.start()), sentence.raw_pos(cue.end(), is_end=True))
@@ -262,7 +262,7 @@ def link_document(
     folded: tuple[str, OffsetMap], sentences: list, records: list[dict], dateline_fact_id: str | None, rules: RuleSet
 ) -> list[dict]:
     """The links of one document's figures (``folded``: its row of ``normalized``; ``sentences``:
-    its rows by ``sentence_id``; ``records``: its facts by ``start``)."""
+    its (sentence_id, start, end) by ``sentence_id``; ``records``: its facts by ``start``)."""
     link_rules = {r.id: r for r in rules.for_type("link")}
     doc = Document(
         sentences=_sentences(*folded, sentences, records, link_rules["link.who.quote_speaker"]),
@@ -295,9 +295,10 @@ def link_facts(facts: pd.DataFrame, sentences: pd.DataFrame, normalized: pd.Data
     folded_by_id = read_normalized(normalized)
     datelines = facts[facts.rule_id.str.startswith("header.dateline", na=False)].set_index("doc_id")["fact_id"].to_dict()
     # one pass over each table, not one pandas selection per article (thousands per batch)
-    sentences_by_doc: dict[str, list] = {}
-    for row in rows_of(sentences[["doc_id", "sentence_id", "start", "end"]].sort_values(["doc_id", "sentence_id"])):
-        sentences_by_doc.setdefault(row["doc_id"], []).append(row)
+    sentences_by_doc: dict[str, list[tuple[int, int, int]]] = {}
+    ordered = sentences.sort_values(["doc_id", "sentence_id"])
+    for doc_id, *span in zip(*(ordered[c].tolist() for c in ("doc_id", "sentence_id", "start", "end"))):
+        sentences_by_doc.setdefault(doc_id, []).append(tuple(span))
     facts_by_doc: dict[str, list[dict]] = {}
     for record in rows_of(facts.reindex(columns=FACT_COLUMNS).sort_values(["doc_id", "start"], kind="stable")):
         facts_by_doc.setdefault(record["doc_id"], []).append(record)

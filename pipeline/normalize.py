@@ -298,13 +298,13 @@ def fold_key(text: str) -> str:
 def normalize_documents(documents: pd.DataFrame) -> pd.DataFrame:
     """documents → normalized: one row per readable document with the folded text and its map."""
     rows = []
-    for doc in documents.itertuples(index=False):
-        if doc.status != "ok":
+    for doc_id, status, raw in zip(documents.doc_id.tolist(), documents.status.tolist(), documents.text.tolist()):
+        if status != "ok":
             continue
-        text, offsets = normalize_document(doc.text)
+        text, offsets = normalize_document(raw)
         rows.append(
             {
-                "doc_id": doc.doc_id,
+                "doc_id": doc_id,
                 "text": text,
                 "shift_at": list(offsets.shift_at),
                 "shift_by": list(offsets.shift_by),

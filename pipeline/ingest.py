@@ -259,7 +259,7 @@ def read_header(raw: str, rules: RuleSet | None = None) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for rule in rules.for_type("header"):
         field = "dateline" if rule.producer.startswith("dateline") else rule.producer
-        if found.get(HEADER_FIELDS[field][0]) is not None:
+        if found.get(HEADER_FIELDS[field][0]) is not None or not rule.may_match(text):
             continue
         for m in rule.pattern.finditer(text):
             values = get_producer("header", rule.producer)(m, ctx)

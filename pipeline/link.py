@@ -49,15 +49,8 @@ class Sentence:
         return self.start + self.offsets.to_raw(norm_pos, is_end=is_end)
 
     def norm_pos(self, raw_pos: int) -> int:
-        """The normalized offset of a raw position (dropped marks make it a little smaller)."""
-        lo, hi = 0, len(self.norm)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if self.raw_pos(mid) < raw_pos:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
+        """The normalized offset of a fact's raw start or end (dropped marks make it a little smaller)."""
+        return self.offsets.to_norm(raw_pos - self.start)
 
     @property
     def quoted_from(self) -> int | None:
@@ -69,7 +62,7 @@ class Sentence:
 
 @dataclass
 class Document:
-    sentences: list[Sentence]
+    sentences: list[Sentence | None]  # by sentence_id; None: not read (see _sentences)
     officials: list[dict]
     dateline: dict | None
     rules: dict[str, Rule]
@@ -223,15 +216,21 @@ def paragraph_speaker(figure, sentence, doc, rule):
     return (decision[0], rule.id) if decision else None
 
 
-def _sentences(text: str, text_offsets: OffsetMap, rows: list, facts: list[dict], speech: Rule) -> list[Sentence]:
-    """The article's sentences, each with its slice of the article's folded ``text``."""
-    sentences = []
+def _sentences(text: str, text_offsets: OffsetMap, rows: list[tuple[int, int, int]], facts: list[dict], speech: Rule) -> list[Sentence | None]:
+    """The article's sentences, each with its slice of the article's folded ``text``; None for
+    the sentences of a paragraph without a figure or an official, which nothing asks about (a
+    quotation runs within its paragraph)."""
     # a paragraph ends at a line break of the folded text: any raw line end (CRLF, CR, LF) but a wrap
     line_breaks = [m.start() for m in re.finditer("\n", text)]
-    for row in rows:
-        norm, offsets = fold_span(text, text_offsets, row["start"], row["end"])
-        paragraph = bisect.bisect_left(line_breaks, text_offsets.to_norm(row["start"]))
-        sentence = Sentence(int(row["sentence_id"]), int(row["start"]), int(row["end"]), paragraph, norm, offsets)
+    paragraphs = [bisect.bisect_left(line_breaks, text_offsets.to_norm(start)) for _, start, _ in rows]
+    read = {paragraphs[int(f["sentence_id"])] for f in facts if f["fact_type"] == "official" or f["fact_type"] in FIGURE_TYPES}
+    sentences: list[Sentence | None] = []
+    for (sentence_id, start, end), paragraph in zip(rows, paragraphs):
+        if paragraph not in read:
+            sentences.append(None)
+            continue
+        norm, offsets = fold_span(text, text_offsets, start, end)
+        sentence = Sentence(sentence_id, start, end, paragraph, norm, offsets)
         cue = speech.pattern.search(norm)
         if cue:
             sentence.speech_cue = (sentence.raw_pos(cue.start()), sentence.raw_pos(cue.end(), is_end=True))
@@ -242,6 +241,8 @@ def _sentences(text: str, text_offsets: OffsetMap, rows: list, facts: list[dict]
         sentences.append(sentence)
     for fact in facts:
         sentence = sentences[int(fact["sentence_id"])]
+        if sentence is None:
+            continue
         if fact["fact_type"] == "official":
             sentence.officials.append(fact)
         elif fact["fact_type"] == "date" and not pd.isna(fact.get("date_start")):
@@ -262,7 +263,7 @@ def link_document(
     folded: tuple[str, OffsetMap], sentences: list, records: list[dict], dateline_fact_id: str | None, rules: RuleSet
 ) -> list[dict]:
     """The links of one document's figures (``folded``: its row of ``normalized``; ``sentences``:
-    its rows by ``sentence_id``; ``records``: its facts by ``start``)."""
+    its (sentence_id, start, end) by ``sentence_id``; ``records``: its facts by ``start``)."""
     link_rules = {r.id: r for r in rules.for_type("link")}
     doc = Document(
         sentences=_sentences(*folded, sentences, records, link_rules["link.who.quote_speaker"]),
@@ -295,9 +296,10 @@ def link_facts(facts: pd.DataFrame, sentences: pd.DataFrame, normalized: pd.Data
     folded_by_id = read_normalized(normalized)
     datelines = facts[facts.rule_id.str.startswith("header.dateline", na=False)].set_index("doc_id")["fact_id"].to_dict()
     # one pass over each table, not one pandas selection per article (thousands per batch)
-    sentences_by_doc: dict[str, list] = {}
-    for row in rows_of(sentences[["doc_id", "sentence_id", "start", "end"]].sort_values(["doc_id", "sentence_id"])):
-        sentences_by_doc.setdefault(row["doc_id"], []).append(row)
+    sentences_by_doc: dict[str, list[tuple[int, int, int]]] = {}
+    ordered = sentences.sort_values(["doc_id", "sentence_id"])
+    for doc_id, *span in zip(*(ordered[c].tolist() for c in ("doc_id", "sentence_id", "start", "end"))):
+        sentences_by_doc.setdefault(doc_id, []).append(tuple(span))
     facts_by_doc: dict[str, list[dict]] = {}
     for record in rows_of(facts.reindex(columns=FACT_COLUMNS).sort_values(["doc_id", "start"], kind="stable")):
         facts_by_doc.setdefault(record["doc_id"], []).append(record)

@@ -96,8 +96,14 @@ class OffsetMap:
 
     @classmethod
     def of_row(cls, row) -> "OffsetMap":
-        """The map of a row of the ``normalized`` table (its list columns as Python ints)."""
-        return cls(tuple(int(at) for at in row.shift_at), tuple(int(by) for by in row.shift_by))
+        """The map of a row of the ``normalized`` table."""
+        return cls.of_lists(row.shift_at, row.shift_by)
+
+    @classmethod
+    def of_lists(cls, shift_at, shift_by) -> "OffsetMap":
+        """The map of a row's ``shift_at``/``shift_by`` cells (lists, or arrays when read from
+        Parquet) as tuples of Python ints."""
+        return cls(tuple(map(int, shift_at)), tuple(map(int, shift_by)))
 
     def to_raw(self, pos: int, *, is_end: bool = False) -> int:
         # an end offset belongs to the character before it: dropped marks right after a span
@@ -280,10 +286,8 @@ def fold_span(text: str, offsets: OffsetMap, raw_start: int, raw_end: int) -> tu
 
 def read_normalized(normalized: pd.DataFrame) -> dict[str, tuple[str, OffsetMap]]:
     """The ``normalized`` table as doc_id → (folded text, map back to the raw text)."""
-    return {
-        row.doc_id: (row.text, OffsetMap.of_row(row))
-        for row in normalized.itertuples(index=False)
-    }
+    columns = (normalized[name].tolist() for name in ("doc_id", "text", "shift_at", "shift_by"))
+    return {doc_id: (text, OffsetMap.of_lists(at, by)) for doc_id, text, at, by in zip(*columns)}
 
 
 @lru_cache(maxsize=1 << 16)  # producers look up the same few words in lexicons again and again
@@ -328,13 +332,13 @@ def _name_key_table() -> dict[int, str | None]:
 def normalize_documents(documents: pd.DataFrame) -> pd.DataFrame:
     """documents → normalized: one row per readable document with the folded text and its map."""
     rows = []
-    for doc in documents.itertuples(index=False):
-        if doc.status != "ok":
+    for doc_id, status, raw in zip(documents.doc_id.tolist(), documents.status.tolist(), documents.text.tolist()):
+        if status != "ok":
             continue
-        text, offsets = normalize_document(doc.text)
+        text, offsets = normalize_document(raw)
         rows.append(
             {
-                "doc_id": doc.doc_id,
+                "doc_id": doc_id,
                 "text": text,
                 "shift_at": list(offsets.shift_at),
                 "shift_by": list(offsets.shift_by),

@@ -12,7 +12,7 @@ import re
 
 import pandas as pd
 
-from pipeline.normalize import OffsetMap
+from pipeline.normalize import OffsetMap, read_normalized
 
 # a first character, then what ends nothing (marks not followed by white space: ``310.8``), then
 # the marks that end the sentence or the end of the line: the same sentences as the lazy
@@ -44,9 +44,8 @@ def sentence_rows(doc_id: str, raw: str, text: str, offsets: OffsetMap) -> list[
 
 def split_documents(documents: pd.DataFrame, normalized: pd.DataFrame) -> pd.DataFrame:
     """documents + normalized → sentences."""
-    raw_by_id = dict(zip(documents.doc_id, documents.text))
+    raw_by_id = dict(zip(documents.doc_id.tolist(), documents.text.tolist()))
     rows: list[dict] = []
-    for doc in normalized.itertuples(index=False):
-        offsets = OffsetMap.of_row(doc)
-        rows.extend(sentence_rows(doc.doc_id, raw_by_id[doc.doc_id], doc.text, offsets))
+    for doc_id, (text, offsets) in read_normalized(normalized).items():
+        rows.extend(sentence_rows(doc_id, raw_by_id[doc_id], text, offsets))
     return pd.DataFrame(rows, columns=["doc_id", "sentence_id", "start", "end", "text"])

@@ -385,7 +385,7 @@ def _passage_starts(sentences: dict, figures: list[dict]) -> dict[int, int]:
     joined = set()
     for fact in figures:
         sentence_id = int(fact["sentence_id"])
-        while sentence_id + 1 in sentences and sentences[sentence_id + 1]["start"] < fact["end"]:
+        while sentence_id + 1 in sentences and sentences[sentence_id + 1][0] < fact["end"]:
             joined.add(sentence_id)
             sentence_id += 1
     first_of: dict[int, int] = {}
@@ -398,7 +398,7 @@ def document_statements(
     raw: str, folded: tuple[str, OffsetMap], sentences: dict, figures: list[dict], official_country: dict[str, str], rules: RuleSet
 ) -> list[dict]:
     """The statements of one article (``folded``: its row of ``normalized``; ``sentences``: its
-    rows by ``sentence_id``; ``figures``: its figure facts by ``start``, with their link columns;
+    (start, end) by ``sentence_id``; ``figures``: its figure facts by ``start``, with their link columns;
     ``official_country``: the country of each official mention)."""
     article = Article(raw, folded, rules, official_country)
     first_of = _passage_starts(sentences, figures)
@@ -409,7 +409,7 @@ def document_statements(
         passage = passages.get(first)
         if passage is None:
             last = max(s for s, f in first_of.items() if f == first)
-            passage = passages[first] = article.passage(int(sentences[first]["start"]), int(sentences[last]["end"]))
+            passage = passages[first] = article.passage(sentences[first][0], sentences[last][1])
         read.append(Figure(fact, passage.norm_pos(fact["start"]), passage.norm_pos(fact["end"]), passage))
         passage.figures.append(read[-1])
     for figure in read:
@@ -426,13 +426,13 @@ def build_statements(
     figures = facts.loc[facts.fact_type.isin(FIGURE_TYPES) & facts.sentence_id.notna(), FIGURE_COLUMNS]
     if figures.empty:
         return empty_frame("statements")
-    raw_by_id = dict(zip(documents.doc_id, documents.text))
+    raw_by_id = dict(zip(documents.doc_id.tolist(), documents.text.tolist()))
     folded_by_id = read_normalized(normalized)
     officials = facts[(facts.fact_type == "official") & facts.fact_id.isin(set(figures.who_fact_id.dropna()))]
-    official_country = dict(zip(officials.fact_id, officials.country))
-    sentences_by_doc: dict[str, dict[int, Any]] = {}
-    for row in rows_of(sentences[["doc_id", "sentence_id", "start", "end"]]):
-        sentences_by_doc.setdefault(row["doc_id"], {})[int(row["sentence_id"])] = row
+    official_country = dict(zip(officials.fact_id.tolist(), officials.country.tolist()))
+    sentences_by_doc: dict[str, dict[int, tuple[int, int]]] = {}
+    for doc_id, sentence_id, start, end in zip(*(sentences[c].tolist() for c in ("doc_id", "sentence_id", "start", "end"))):
+        sentences_by_doc.setdefault(doc_id, {})[sentence_id] = (start, end)
     # one pass over the table, not one pandas selection per article
     figures_by_doc: dict[str, list[dict]] = {}
     for record in rows_of(figures.sort_values(["doc_id", "start"], kind="stable")):

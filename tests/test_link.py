@@ -95,3 +95,32 @@ def test_an_html_page_links_as_its_text_does(seed):
     plain, from_page = extract_text(raw, seed)[columns], extract_text(page, seed)[columns]
     pd.testing.assert_frame_equal(from_page, plain)
     assert from_page.who.notna().sum() >= 1
+
+
+def test_a_paragraph_without_a_figure_or_an_official_is_not_read():
+    """Link reads only the paragraphs that hold a figure or an official: a quotation runs to the
+    end of its paragraph, and a later paragraph's pronoun still finds the official named before."""
+    from pipeline.link import _sentences
+    from pipeline.normalize import normalize_text
+    from pipeline.run import extract_text
+
+    text = (
+        "عباس عراقچی وزیر امور خارجه گفت: ما آماده همکاری هستیم. حجم تجارت دو کشور ۲ میلیارد دلار است.\n"
+        "این سفر دو روز طول می‌کشد و دیدارهای زیادی دارد.\n"
+        "وی افزود: سرمایه‌گذاری ۵۰۰ میلیون دلار خواهد بود.\n"
+    )
+    facts = extract_text(text, "doc")
+    money = facts[facts.fact_type == "money"]
+    assert money.text.tolist() == ["۲ میلیارد دلار", "۵۰۰ میلیون دلار"]
+    assert money.who.tolist() == ["عباس عراقچی"] * 2
+    assert money.who_rule_id.tolist() == ["link.who.paragraph_speaker", "link.who.pronoun"]
+
+    folded, offsets = normalize_text(text)
+    rows = [(i, text.index(s), text.index(s) + len(s)) for i, s in enumerate(
+        ["عباس عراقچی وزیر امور خارجه گفت: ما آماده همکاری هستیم.", "حجم تجارت دو کشور ۲ میلیارد دلار است.",
+         "این سفر دو روز طول می‌کشد و دیدارهای زیادی دارد.", "وی افزود: سرمایه‌گذاری ۵۰۰ میلیون دلار خواهد بود."])]
+    records = facts[facts.fact_type != "date"].to_dict("records")
+    speech = {r.id: r for r in default_rules().for_type("link")}["link.who.quote_speaker"]
+    sentences = _sentences(folded, offsets, rows, records, speech)
+    assert [s is None for s in sentences] == [False, False, True, False]
+    assert sentences[1].continues_quote_of is sentences[0]

@@ -170,3 +170,22 @@ def test_the_line_of_every_example_fact_holds_its_files_trigger(rule, example):
         line_end = example["text"].find("\n", start)
         line, _ = normalize_text(example["text"][line_start : None if line_end < 0 else line_end])
         assert rule.trigger.search(line), f"{rule.source.name}: trigger misses {expected['text']!r}"
+
+
+def test_a_rule_may_match_a_text_only_if_it_holds_its_needs():
+    news_code = next(r for r in default_rules().for_type("header") if r.id == "header.news_code")
+    assert news_code.may_match("کد خبر: 84721") and news_code.pattern.search("کد خبر: 84721").group("value") == "84721"
+    assert not news_code.may_match("خبرگزاری ایسنا 84721")  # no «کد» nor «شناسه»: the regex is not tried
+
+
+CUE_RULES = [r for r in default_rules().rules if r.fact_type in ("header", "link", "statement") and r.regex != "(?!)"]
+
+
+@pytest.mark.parametrize("rule", CUE_RULES, ids=[r.id for r in CUE_RULES])
+def test_every_example_text_a_cue_rule_matches_holds_its_needs(rule):
+    """The stages that ask ``may_match`` before a cue's regex skip no text the regex matches."""
+    from pipeline.normalize import normalize_text
+
+    texts = [normalize_text(ex["text"])[0] for r in default_rules().rules for ex in r.examples]
+    matched = [t for t in texts if rule.pattern.search(t)]
+    assert all(rule.may_match(t) for t in matched), rule.id

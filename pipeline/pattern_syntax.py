@@ -33,7 +33,8 @@ import re
 import unicodedata
 from typing import Callable
 
-PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+from pipeline.rulefiles import PLACEHOLDER
+
 ESCAPED_CHARS = {"a": "\a", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "\\": "\\"}
 CATEGORIES = {"d": "digit", "D": "not_digit", "s": "space", "S": "not_space", "w": "word", "W": "not_word"}
 ANCHORS = {"A": "start_of_text", "Z": "end_of_text", "b": "word_boundary", "B": "not_word_boundary"}

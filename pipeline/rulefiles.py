@@ -6,6 +6,7 @@ lexicons and rules are built on it.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,8 @@ import yaml
 # libyaml's loader when PyYAML was built with it: the rules load several times faster
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+# a name in a pattern, a macro or a probe: `{office}` stands for the lexicon or macro office
+PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 
 
 class RuleError(ValueError):

@@ -34,9 +34,8 @@ from pipeline import prefilter
 from pipeline.cache import RuleCache, compiled
 from pipeline.lexicons import Lexicon, forms_regex, load_lexicon
 from pipeline.numbers import NUMBER_LEXICONS, number_macros
-from pipeline.pattern_syntax import PLACEHOLDER
 from pipeline.prefilter import ANY_DIGIT, LineFinder, LiteralReader, key_of
-from pipeline.rulefiles import RULES_DIR, RuleError, load_yaml
+from pipeline.rulefiles import PLACEHOLDER, RULES_DIR, RuleError, load_yaml
 from pipeline.schemas import MATCHED_TYPES
 
 RULE_KEYS = {"id", "pattern", "producer", "examples", "negatives", "note", "options", "starts_near"}

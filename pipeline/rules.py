@@ -4,7 +4,9 @@ Layout of ``rules/``:
 
 - ``lexicons/NAME.yaml``: ``entries: {VALUE: [surface forms]}``; referenced in patterns as
   ``{NAME}``, which expands to the forms (longest first) with every space or ZWNJ inside a form
-  matching a space, a ZWNJ or nothing (the seeds write ``رئیسجمهور``).
+  matching a space, a ZWNJ or nothing (the seeds write ``رئیسجمهور``). A lexicon may carry a
+  ``probe`` (:class:`LexiconProbe`): a sentence in which every one of its forms must yield a
+  fact showing the form's value (tests/test_lexicon_probes.py).
 - ``macros.yaml``: named regex fragments, also referenced as ``{NAME}``; they may use lexicons.
   A macro written as a list of lexicon names is one trie of all their forms: ``re`` walks one
   trie per word where an alternation of tries would walk each in turn.
@@ -109,6 +111,71 @@ def _trie_regex(node: dict) -> str:
     return f"(?:{body})?"
 
 
+LEXICON_KEYS = {"entries", "probe"}
+PROBE_KEYS = {"text", "fact_type", "column", "read", "form_in_span", "unfound"}
+# how a probe reads the entry's value off its column (tests/test_lexicon_probes.py reads them)
+PROBE_READS = {
+    "value": "the column holds the value",
+    "form": "the column begins with a form of the lexicon that stands for the value (a title keeps the article's words)",
+    "month": "the column is a date whose month, in the fact's calendar, is the value",
+    "weekday": "the column is a date whose ISO weekday is the value",
+    "kept": "the value is keep when the column holds the form, drop when it does not",
+}
+
+
+@dataclass(frozen=True)
+class LexiconProbe:
+    """A lexicon's ``probe:``: ``text`` with ``{form}`` where each form goes, the fact type the
+    filled text must yield there, and the column that shows the entry's value, read as ``read``
+    says (:data:`PROBE_READS`). Without a column, the fact alone is the proof (a value no column
+    shows). Another ``{NAME}`` in the text is the value lexicon NAME gives the entry's value
+    (`{official_registry_title}`: a registry person's office). ``form_in_span: false`` when the
+    fact's text is not where the form stands (an official's text is the name; the office and
+    the country stand beside it). ``unfound: {FORM: why}`` lists forms the sentence cannot show,
+    and why; the test checks that they still do not."""
+
+    text: str
+    fact_type: str
+    column: str | None = None
+    read: str = "value"
+    form_in_span: bool = True
+    unfound: dict = field(default_factory=dict)
+
+    @property
+    def fills(self) -> list[str]:
+        """The lexicons whose values fill the text's other placeholders."""
+        return [name for name in PLACEHOLDER.findall(self.text) if name != "form"]
+
+
+def _probe(raw, path: Path, forms: list[str]) -> LexiconProbe:
+    """A lexicon's probe, checked: a wrong key fails when the rules load, not in a test."""
+    from pipeline.schemas import FACT_TYPES, SCHEMAS
+
+    where = f"{path}: probe"
+    if not isinstance(raw, dict) or not {"text", "fact_type"} <= set(raw):
+        raise RuleError(f"{where}: a probe is {{text: '... {{form}} ...', fact_type: TYPE, column: COLUMN}}")
+    unknown = set(raw) - PROBE_KEYS
+    if unknown:
+        raise RuleError(f"{where}: unknown key(s) {sorted(unknown)}; allowed: {sorted(PROBE_KEYS)}")
+    if not isinstance(raw["text"], str) or raw["text"].count("{form}") != 1:
+        raise RuleError(f"{where}: 'text' must hold {{form}} once")
+    if raw["fact_type"] not in FACT_TYPES:
+        raise RuleError(f"{where}: 'fact_type' is one of {list(FACT_TYPES)}, not {raw['fact_type']!r}")
+    columns = SCHEMAS[f"facts_{raw['fact_type']}"].names
+    if "column" in raw and raw["column"] not in columns:
+        raise RuleError(f"{where}: 'column' {raw['column']!r} is not a column of {raw['fact_type']} facts: {columns}")
+    if raw.get("read", "value") not in PROBE_READS or ("read" in raw and "column" not in raw):
+        raise RuleError(f"{where}: 'read' (with a 'column') is one of {sorted(PROBE_READS)}")
+    if not isinstance(raw.get("form_in_span", True), bool):
+        raise RuleError(f"{where}: 'form_in_span' is true or false")
+    if not isinstance(raw.get("unfound", {}), dict):
+        raise RuleError(f"{where}: 'unfound' is {{FORM: why the probe cannot show it}}")
+    strays = [form for form in raw.get("unfound", {}) if form not in forms]
+    if strays:
+        raise RuleError(f"{where}: 'unfound' lists {strays}, which are not forms of the lexicon")
+    return LexiconProbe(**raw)
+
+
 VALUES_REMEMBERED = 1 << 16  # surfaces per lexicon whose value is kept (then forgotten at once)
 
 
@@ -119,6 +186,7 @@ class Lexicon:
     name: str
     values: dict[str, Any]  # fold_key(form) -> value
     forms: tuple[str, ...]
+    probe: LexiconProbe | None = None
 
     def value(self, surface: str) -> Any:
         """The value ``surface`` stands for (None if no form); remembered, as producers ask
@@ -242,6 +310,9 @@ def load_lexicon(path: Path) -> Lexicon:
     data = load_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("entries"), dict):
         raise RuleError(f"{path}: a lexicon needs 'entries: {{VALUE: [forms]}}'")
+    unknown = set(data) - LEXICON_KEYS
+    if unknown:
+        raise RuleError(f"{path}: unknown key(s) {sorted(unknown)}; allowed: {sorted(LEXICON_KEYS)}")
     values: dict[str, Any] = {}
     forms: list[str] = []
     for value, surfaces in data["entries"].items():
@@ -257,7 +328,8 @@ def load_lexicon(path: Path) -> Lexicon:
                 )
             values[key] = value
             forms.append(surface)
-    return Lexicon(path.stem, values, tuple(forms))
+    probe = _probe(data["probe"], path, forms) if "probe" in data else None
+    return Lexicon(path.stem, values, tuple(forms), probe)
 
 
 def expand(pattern: str, fragments: dict[str, str], where: str, _depth: int = 0) -> str:
@@ -318,6 +390,10 @@ def load_rules(rules_dir: Path = RULES_DIR) -> RuleSet:
     if not any(rules_dir.glob("*.yaml")):
         raise RuleError(f"{rules_dir} holds no rule files (TYPE.yaml): give a folder like the project's rules/")
     lexicons = {p.stem: load_lexicon(p) for p in sorted((rules_dir / "lexicons").glob("*.yaml"))}
+    for lexicon in lexicons.values():
+        unknown = [n for n in lexicon.probe.fills if n not in lexicons] if lexicon.probe else []
+        if unknown:
+            raise RuleError(f"{rules_dir / 'lexicons' / lexicon.name}.yaml: probe: 'text' names unknown lexicon(s) {unknown}")
     missing = [f"lexicons/{name}.yaml" for name in NUMBER_LEXICONS if name not in lexicons]
     if missing:
         raise RuleError(f"{rules_dir}: no {', '.join(missing)} (the number reader is made of them)")

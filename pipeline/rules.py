@@ -112,11 +112,11 @@ def _trie_regex(node: dict) -> str:
 
 
 LEXICON_KEYS = {"entries", "probe"}
-PROBE_KEYS = {"text", "fact_type", "column", "read", "form_in_span", "unfound"}
+PROBE_KEYS = {"text", "fact_type", "column", "read", "form_in_span", "unproven", "negative"}
 # how a probe reads the entry's value off its column (tests/test_lexicon_probes.py reads them)
 PROBE_READS = {
     "value": "the column holds the value",
-    "form": "the column begins with a form of the lexicon that stands for the value (a title keeps the article's words)",
+    "begins": "the column begins with the value or with a form of the lexicon that stands for it (a title keeps the article's words, and a complement may follow)",
     "month": "the column is a date whose month, in the fact's calendar, is the value",
     "weekday": "the column is a date whose ISO weekday is the value",
     "kept": "the value is keep when the column holds the form, drop when it does not",
@@ -131,15 +131,18 @@ class LexiconProbe:
     shows). Another ``{NAME}`` in the text is the value lexicon NAME gives the entry's value
     (`{official_registry_title}`: a registry person's office). ``form_in_span: false`` when the
     fact's text is not where the form stands (an official's text is the name; the office and
-    the country stand beside it). ``unfound: {FORM: why}`` lists forms the sentence cannot show,
-    and why; the test checks that they still do not."""
+    the country stand beside it). A lexicon of words that stop a fact (a place before a date:
+    `خیابان ۱۵ خرداد`) has a ``negative: true`` probe: with any of its forms, the text yields no
+    fact of the type. ``unproven: {FORM: why}`` lists forms the probe cannot prove, and why; the
+    test checks that it still cannot."""
 
     text: str
     fact_type: str
     column: str | None = None
     read: str = "value"
     form_in_span: bool = True
-    unfound: dict = field(default_factory=dict)
+    unproven: dict = field(default_factory=dict)
+    negative: bool = False
 
     @property
     def fills(self) -> list[str]:
@@ -166,13 +169,15 @@ def _probe(raw, path: Path, forms: list[str]) -> LexiconProbe:
         raise RuleError(f"{where}: 'column' {raw['column']!r} is not a column of {raw['fact_type']} facts: {columns}")
     if raw.get("read", "value") not in PROBE_READS or ("read" in raw and "column" not in raw):
         raise RuleError(f"{where}: 'read' (with a 'column') is one of {sorted(PROBE_READS)}")
-    if not isinstance(raw.get("form_in_span", True), bool):
-        raise RuleError(f"{where}: 'form_in_span' is true or false")
-    if not isinstance(raw.get("unfound", {}), dict):
-        raise RuleError(f"{where}: 'unfound' is {{FORM: why the probe cannot show it}}")
-    strays = [form for form in raw.get("unfound", {}) if form not in forms]
+    if not isinstance(raw.get("form_in_span", True), bool) or not isinstance(raw.get("negative", False), bool):
+        raise RuleError(f"{where}: 'form_in_span' and 'negative' are true or false")
+    if raw.get("negative") and "column" in raw:
+        raise RuleError(f"{where}: a negative probe shows no value: no 'column'")
+    if not isinstance(raw.get("unproven", {}), dict):
+        raise RuleError(f"{where}: 'unproven' is {{FORM: why the probe cannot prove it}}")
+    strays = [form for form in raw.get("unproven", {}) if form not in forms]
     if strays:
-        raise RuleError(f"{where}: 'unfound' lists {strays}, which are not forms of the lexicon")
+        raise RuleError(f"{where}: 'unproven' lists {strays}, which are not forms of the lexicon")
     return LexiconProbe(**raw)
 
 

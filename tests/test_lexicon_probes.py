@@ -17,7 +17,7 @@ from pipeline.calendars import from_gregorian
 from pipeline.ingest import document_from_text
 from pipeline.normalize import normalize_text
 from pipeline.rules import PROBE_READS, Lexicon, RuleError, default_rules, load_rules
-from pipeline.run import extract_tables
+from pipeline.run import extract_tables, extract_text
 from pipeline.schemas import has_value
 
 from test_rules import _copy_rules
@@ -30,7 +30,11 @@ def _reads_kept(cell, fact, lexicon: Lexicon, form: str) -> str:
     return "keep" if normalize_text(form)[0] in cell else "drop"
 
 
-def _reads_form(cell, fact, lexicon: Lexicon, form: str):
+def _reads_head(cell, fact, lexicon: Lexicon, form: str):
+    """The value the column begins with: itself, or the one of the longest form it begins with."""
+    value = lexicon.value(form)
+    if cell == value or cell.startswith(f"{value} "):
+        return value
     begins = re.match(lexicon.regex, cell)
     return begins and lexicon.value(begins.group())
 
@@ -38,7 +42,7 @@ def _reads_form(cell, fact, lexicon: Lexicon, form: str):
 # how each ``read`` of a probe gets the entry's value from the fact's column (PROBE_READS)
 READERS = {
     "value": lambda cell, fact, lexicon, form: cell,
-    "form": _reads_form,
+    "begins": _reads_head,
     "month": lambda cell, fact, lexicon, form: from_gregorian(fact["calendar"], cell)[1],
     "weekday": lambda cell, fact, lexicon, form: cell.isoweekday(),
     "kept": _reads_kept,
@@ -77,16 +81,23 @@ def _shows(fact: dict, lexicon: Lexicon, form: str, value) -> bool:
 @pytest.mark.parametrize("name,form,value", FORMS, ids=[f"{n}:{v}:{f}" for n, f, v in FORMS])
 def test_every_form_of_a_probed_lexicon_is_found_with_its_value(name, form, value):
     lexicon = default_rules().lexicon(name)
+    probe = lexicon.probe
     facts = _facts_of_each_form(name)[lexicon.forms.index(form)]
-    shown = [(f["text"], f["rule_id"], f.get(lexicon.probe.column)) for f in facts]
-    found = any(_shows(f, lexicon, form, value) for f in facts)
-    if form in lexicon.probe.unfound:
-        assert not found, f"{name}.yaml, {value}: {form}: found now; take it out of the probe's 'unfound'"
+    proven = not facts if probe.negative else any(_shows(f, lexicon, form, value) for f in facts)
+    if form in probe.unproven:
+        assert not proven, f"{name}.yaml, {value}: {form}: proven now; take it out of the probe's 'unproven'"
         return
-    assert found, (
-        f"{name}.yaml, {value}: {form}: {_filled(lexicon, form)!r} yields no {lexicon.probe.fact_type} "
-        f"fact showing {value!r}; found (text, rule, {lexicon.probe.column}): {shown}"
-    )
+    shown = [(f["text"], f["rule_id"], f.get(probe.column)) for f in facts]
+    wanted = "no" if probe.negative else f"a {probe.fact_type} fact showing {value!r}"
+    assert proven, f"{name}.yaml, {value}: {form}: {_filled(lexicon, form)!r} should yield {wanted}; it yields (text, rule, {probe.column}): {shown}"
+
+
+@pytest.mark.parametrize("name", [lexicon.name for lexicon in PROBED if lexicon.probe.negative])
+def test_a_negative_probe_yields_its_fact_without_a_form(name):
+    """What shows that a negative probe's forms stop the fact: without one, the text yields it."""
+    probe = default_rules().lexicon(name).probe
+    facts = extract_text(re.sub(r"\{form\}\s*", "", probe.text))
+    assert probe.fact_type in set(facts.fact_type)
 
 
 def test_every_read_a_probe_may_name_is_read_here():
@@ -111,9 +122,10 @@ def test_the_lexicons_users_add_lines_to_carry_a_probe(lexicon):
         ('{text: "۵ {form}", fact_type: cash}', r"probe: 'fact_type' is one of .*, not 'cash'"),
         ('{text: "۵ {form}", fact_type: money, column: unit}', r"probe: 'column' 'unit' is not a column of money facts"),
         ('{text: "۵ {form}", fact_type: money, column: currency, read: twice}', r"probe: 'read' \(with a 'column'\) is one of"),
-        ('{text: "۵ {form}", fact_type: money, form_in_span: maybe}', r"probe: 'form_in_span' is true or false"),
+        ('{text: "۵ {form}", fact_type: money, form_in_span: maybe}', r"probe: 'form_in_span' and 'negative' are true or false"),
+        ('{text: "۵ {form}", fact_type: money, negative: true, column: currency}', r"probe: a negative probe shows no value"),
         ('"۵ {form}"', r"probe: a probe is \{text: "),
-        ('{text: "۵ {form}", fact_type: money, unfound: {پزو: why}}', r"probe: 'unfound' lists \['پزو'\], which are not forms"),
+        ('{text: "۵ {form}", fact_type: money, unproven: {پزو: why}}', r"probe: 'unproven' lists \['پزو'\], which are not forms"),
         ('{text: "۵ {form} {no_such}", fact_type: money}', r"probe: 'text' names unknown lexicon\(s\) \['no_such'\]"),
     ],
 )

@@ -727,7 +727,9 @@ def term_of_office(m, ctx):
 def registry(m, ctx):
     """A name of rules/lexicons/official_registry.yaml, with the office the registry gives."""
     honorifics, core = _split_honorifics(_words(m, "span", ctx), ctx)
-    canonical = ctx.lexicon_value("official_registry", " ".join(w for _, _, w in core)) if core else None
+    # a kept honorific may be part of the registry's name (`سردار بردی محمداف`, `شیخ تمیم ...`)
+    named = (_name_value(honorifics, core), " ".join(w for _, _, w in core)) if core else ()
+    canonical = next((c for c in (ctx.lexicon_value("official_registry", n) for n in named) if c), None)
     if not canonical or _given_name_before(m, ctx):
         return None  # `حسن قالیباف اصل` is not محمدباقر قالیباف
     return _registry_entry(canonical, ctx) | {"_core": canonical.split()}
@@ -1017,9 +1019,12 @@ def _home_country(person: Person, ctx: MatchContext) -> str | None:
 
 
 def _offices_named(ctx: MatchContext) -> set[str]:
-    """The offices the article names somewhere (`رئیس جمهور قزاقستان ...`)."""
-    lexicon = ctx.rules.lexicon("official_title")
-    return {lexicon.value(m.group()) for m in _lexicon_regex(lexicon.regex).finditer(ctx.text)}
+    """The offices the article names somewhere (`رئیس جمهور قزاقستان ...`; a ruler's, which is
+    an office only before a country: `امیر قطر`)."""
+    lexicon, rulers = ctx.rules.lexicon("official_title"), ctx.rules.lexicon("ruler_title")
+    named = {lexicon.value(m.group()) for m in _lexicon_regex(lexicon.regex).finditer(ctx.text)}
+    ruler_of = _lexicon_regex(f"(?P<ruler>{rulers.regex})[^\\S\\n]+{ctx.rules.lexicon('country').regex}")
+    return named | {rulers.value(m.group("ruler")) for m in ruler_of.finditer(ctx.text)}
 
 
 @lru_cache(maxsize=1 << 16)

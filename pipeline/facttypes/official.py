@@ -255,11 +255,17 @@ def _office(m: re.Match, ctx: MatchContext, name_first: bool) -> Office:
     return Office(f"{head} {complement}" if complement else head, written, complement=complement)
 
 
-def _names_no_public_office(complement: str | None, ctx: MatchContext) -> bool:
-    """An office of sport or culture (`not_an_office.yaml`), whose holder is no official."""
+def _names_no_public_office(m: re.Match, complement: str | None, name_first: bool, ctx: MatchContext) -> bool:
+    """An office of sport or culture (`not_an_office.yaml`), whose holder is no official: in the
+    complement, or, after a name, right after the office, where a number or a time word ended
+    the complement (`رئیس فدراسیون دو و میدانی`, `رئیس هفته نامه`)."""
     words = (complement or "").split()
     pairs = [" ".join(words[i : i + 2]) for i in range(len(words) - 1)]
-    return any(ctx.lexicon_value("not_an_office", w) for w in words + pairs)
+    if any(ctx.lexicon_value("not_an_office", w) for w in words + pairs):
+        return True
+    office_parts = [m.end(g) for g, text in m.groupdict().items() if text and g in ("title", "modifier", "country", "complement")]
+    after = _lexicon_regex(rf"[^\S\n]+(?:{ctx.rules.lexicon('not_an_office').regex})")
+    return name_first and bool(office_parts) and after.match(ctx.text, max(office_parts)) is not None
 
 
 def _complement_country(complement: str | None, ctx: MatchContext) -> str | None:
@@ -407,7 +413,7 @@ def _named_official(m: re.Match, ctx: MatchContext, name_first: bool):
     title, ruler, complement = office.canonical, office.ruler, office.complement
     if title in _options(ctx).get("titles_needing_complement", []) and not complement:
         return None  # `عضو`, `مسئول`, `مدیر` alone say no office
-    if _names_no_public_office(complement, ctx):
+    if _names_no_public_office(m, complement, name_first, ctx):
         return None  # `نماینده وزن ۸۶ کیلوگرم`, `دبیر جشنواره فیلم فجر`
     if not name_first and complement and ctx.lexicon_value("organisation_noun", complement.split()[-1]):
         return None  # `رئیس بیمارستان جان هاپکینز`: the name is the hospital's

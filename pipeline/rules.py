@@ -120,6 +120,7 @@ PROBE_READS = {
     "month": "the column is a date whose month, in the fact's calendar, is the value",
     "weekday": "the column is a date whose ISO weekday is the value",
     "kept": "the value is keep when the column holds the form, drop when it does not",
+    "meridiem": "the column is a clock time (HH:MM): am before noon, pm from noon on",
 }
 
 

@@ -46,6 +46,7 @@ READERS = {
     "month": lambda cell, fact, lexicon, form: from_gregorian(fact["calendar"], cell)[1],
     "weekday": lambda cell, fact, lexicon, form: cell.isoweekday(),
     "kept": _reads_kept,
+    "meridiem": lambda cell, fact, lexicon, form: "pm" if int(cell.split(":")[0]) >= 12 else "am",
 }
 
 
@@ -98,6 +99,15 @@ def test_a_negative_probe_yields_its_fact_without_a_form(name):
     probe = default_rules().lexicon(name).probe
     facts = extract_text(re.sub(r"\{form\}\s*", "", probe.text))
     assert probe.fact_type in set(facts.fact_type)
+
+
+@pytest.mark.parametrize("name", [lexicon.name for lexicon in PROBED if not (lexicon.probe.column or lexicon.probe.form_in_span)])
+def test_a_probe_that_asks_only_for_a_fact_yields_none_without_a_form(name):
+    """What shows that such a probe's fact comes of its form (a money noun makes an amount
+    money): without one, the text yields no fact of the type."""
+    probe = default_rules().lexicon(name).probe
+    facts = extract_text(re.sub(r"\{form\}\s*", "", probe.text))
+    assert probe.fact_type not in set(facts.fact_type), facts.to_dict("records")
 
 
 def test_every_read_a_probe_may_name_is_read_here():

@@ -8,13 +8,14 @@ Data with the least code on it: the number reader (``pipeline/numbers.py``) and 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
 from pipeline.normalize import ZWNJ, fold_key, fold_table
-from pipeline.rulefiles import RuleError, load_yaml
+from pipeline.rulefiles import PLACEHOLDER, RuleError, load_yaml
+from pipeline.schemas import FACT_TYPES, SCHEMAS
 
 INNER_COMMA = re.compile(r"(?<=\S)\s*([،,])\s*(?=\S)")
 
@@ -69,6 +70,75 @@ def _trie_regex(node: dict) -> str:
     return f"(?:{body})?"
 
 
+LEXICON_KEYS = {"entries", "probe"}
+PROBE_KEYS = {"text", "fact_type", "column", "read", "form_in_span", "unproven", "negative"}
+# how a probe reads the entry's value off its column (tests/test_lexicon_probes.py reads them)
+PROBE_READS = {
+    "value": "the column holds the value",
+    "begins": "the column begins with the value or with a form of the lexicon that stands for it (a title keeps the article's words, and a complement may follow)",
+    "month": "the column is a date whose month, in the fact's calendar, is the value",
+    "weekday": "the column is a date whose ISO weekday is the value",
+    "kept": "the value is keep when the column holds the form, drop when it does not",
+    "meridiem": "the column is a clock time (HH:MM): am before noon, pm from noon on",
+}
+
+
+@dataclass(frozen=True)
+class LexiconProbe:
+    """A lexicon's ``probe:``: ``text`` with ``{form}`` where each form goes, the fact type the
+    filled text must yield there, and the column that shows the entry's value, read as ``read``
+    says (:data:`PROBE_READS`). Without a column, the fact alone is the proof (a value no column
+    shows). Another ``{NAME}`` in the text is the value lexicon NAME gives the entry's value
+    (`{official_registry_title}`: a registry person's office). ``form_in_span: false`` when the
+    fact's text is not where the form stands (an official's text is the name; the office and
+    the country stand beside it). A lexicon of words that stop a fact (a place before a date:
+    `خیابان ۱۵ خرداد`) has a ``negative: true`` probe: with any of its forms, the text yields no
+    fact of the type. ``unproven: {FORM: why}`` lists forms the probe cannot prove, and why; the
+    test checks that it still cannot."""
+
+    text: str
+    fact_type: str
+    column: str | None = None
+    read: str = "value"
+    form_in_span: bool = True
+    unproven: dict = field(default_factory=dict)
+    negative: bool = False
+
+    @property
+    def fills(self) -> list[str]:
+        """The lexicons whose values fill the text's other placeholders."""
+        return [name for name in PLACEHOLDER.findall(self.text) if name != "form"]
+
+
+def _probe(raw, path: Path, forms: list[str]) -> LexiconProbe:
+    """A lexicon's probe, checked: a wrong key fails when the rules load, not in a test."""
+    where = f"{path}: probe"
+    if not isinstance(raw, dict) or not {"text", "fact_type"} <= set(raw):
+        raise RuleError(f"{where}: a probe is {{text: '... {{form}} ...', fact_type: TYPE, column: COLUMN}}")
+    unknown = set(raw) - PROBE_KEYS
+    if unknown:
+        raise RuleError(f"{where}: unknown key(s) {sorted(unknown)}; allowed: {sorted(PROBE_KEYS)}")
+    if not isinstance(raw["text"], str) or raw["text"].count("{form}") != 1:
+        raise RuleError(f"{where}: 'text' must hold {{form}} once")
+    if raw["fact_type"] not in FACT_TYPES:
+        raise RuleError(f"{where}: 'fact_type' is one of {list(FACT_TYPES)}, not {raw['fact_type']!r}")
+    columns = SCHEMAS[f"facts_{raw['fact_type']}"].names
+    if "column" in raw and raw["column"] not in columns:
+        raise RuleError(f"{where}: 'column' {raw['column']!r} is not a column of {raw['fact_type']} facts: {columns}")
+    if raw.get("read", "value") not in PROBE_READS or ("read" in raw and "column" not in raw):
+        raise RuleError(f"{where}: 'read' (with a 'column') is one of {sorted(PROBE_READS)}")
+    if not isinstance(raw.get("form_in_span", True), bool) or not isinstance(raw.get("negative", False), bool):
+        raise RuleError(f"{where}: 'form_in_span' and 'negative' are true or false")
+    if raw.get("negative") and "column" in raw:
+        raise RuleError(f"{where}: a negative probe shows no value: no 'column'")
+    if not isinstance(raw.get("unproven", {}), dict):
+        raise RuleError(f"{where}: 'unproven' is {{FORM: why the probe cannot prove it}}")
+    strays = [form for form in raw.get("unproven", {}) if form not in forms]
+    if strays:
+        raise RuleError(f"{where}: 'unproven' lists {strays}, which are not forms of the lexicon")
+    return LexiconProbe(**raw)
+
+
 VALUES_REMEMBERED = 1 << 16  # surfaces per lexicon whose value is kept (then forgotten at once)
 
 
@@ -79,6 +149,7 @@ class Lexicon:
     name: str
     values: dict[str, Any]  # fold_key(form) -> value
     forms: tuple[str, ...]
+    probe: LexiconProbe | None = None
 
     def value(self, surface: str) -> Any:
         """The value ``surface`` stands for (None if no form); remembered, as producers ask
@@ -104,6 +175,9 @@ def load_lexicon(path: Path) -> Lexicon:
     data = load_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("entries"), dict):
         raise RuleError(f"{path}: a lexicon needs 'entries: {{VALUE: [forms]}}'")
+    unknown = set(data) - LEXICON_KEYS
+    if unknown:
+        raise RuleError(f"{path}: unknown key(s) {sorted(unknown)}; allowed: {sorted(LEXICON_KEYS)}")
     values: dict[str, Any] = {}
     forms: list[str] = []
     for value, surfaces in data["entries"].items():
@@ -119,4 +193,5 @@ def load_lexicon(path: Path) -> Lexicon:
                 )
             values[key] = value
             forms.append(surface)
-    return Lexicon(path.stem, values, tuple(forms))
+    probe = _probe(data["probe"], path, forms) if "probe" in data else None
+    return Lexicon(path.stem, values, tuple(forms), probe)

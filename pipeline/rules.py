@@ -4,7 +4,9 @@ Layout of ``rules/``:
 
 - ``lexicons/NAME.yaml``: ``entries: {VALUE: [surface forms]}``; referenced in patterns as
   ``{NAME}``, which expands to the forms (longest first) with every space or ZWNJ inside a form
-  matching a space, a ZWNJ or nothing (the seeds write ``رئیسجمهور``).
+  matching a space, a ZWNJ or nothing (the seeds write ``رئیسجمهور``). A lexicon may carry a
+  ``probe`` (:class:`pipeline.lexicons.LexiconProbe`): a sentence in which every one of its forms must yield a
+  fact showing the form's value (tests/test_lexicon_probes.py).
 - ``macros.yaml``: named regex fragments, also referenced as ``{NAME}``; they may use lexicons.
   A macro written as a list of lexicon names is one trie of all their forms: ``re`` walks one
   trie per word where an alternation of tries would walk each in turn.
@@ -222,6 +224,10 @@ def load_rules(rules_dir: Path = RULES_DIR) -> RuleSet:
     if not any(rules_dir.glob("*.yaml")):
         raise RuleError(f"{rules_dir} holds no rule files (TYPE.yaml): give a folder like the project's rules/")
     lexicons = {p.stem: load_lexicon(p) for p in sorted((rules_dir / "lexicons").glob("*.yaml"))}
+    for lexicon in lexicons.values():
+        unknown = [n for n in lexicon.probe.fills if n not in lexicons] if lexicon.probe else []
+        if unknown:
+            raise RuleError(f"{rules_dir / 'lexicons' / lexicon.name}.yaml: probe: 'text' names unknown lexicon(s) {unknown}")
     missing = [f"lexicons/{name}.yaml" for name in NUMBER_LEXICONS if name not in lexicons]
     if missing:
         raise RuleError(f"{rules_dir}: no {', '.join(missing)} (the number reader is made of them)")

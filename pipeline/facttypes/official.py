@@ -261,11 +261,17 @@ def _office(m: re.Match, ctx: MatchContext, name_first: bool) -> Office:
     return Office(f"{head} {complement}" if complement else head, written, complement=complement)
 
 
-def _names_no_public_office(complement: str | None, ctx: MatchContext) -> bool:
-    """An office of sport or culture (`not_an_office.yaml`), whose holder is no official."""
+def _names_no_public_office(m: re.Match, complement: str | None, name_first: bool, ctx: MatchContext) -> bool:
+    """An office of sport or culture (`not_an_office.yaml`), whose holder is no official: in the
+    complement, or, after a name, right after the office, where a number or a time word ended
+    the complement (`رئیس فدراسیون دو و میدانی`, `رئیس هفته نامه`)."""
     words = (complement or "").split()
     pairs = [" ".join(words[i : i + 2]) for i in range(len(words) - 1)]
-    return any(ctx.lexicon_value("not_an_office", w) for w in words + pairs)
+    if any(ctx.lexicon_value("not_an_office", w) for w in words + pairs):
+        return True
+    office_parts = [m.end(g) for g, text in m.groupdict().items() if text and g in ("title", "modifier", "country", "complement")]
+    after = _lexicon_regex(rf"[^\S\n]+(?:{ctx.rules.lexicon('not_an_office').regex})")
+    return name_first and bool(office_parts) and after.match(ctx.text, max(office_parts)) is not None
 
 
 def _complement_country(complement: str | None, ctx: MatchContext) -> str | None:
@@ -413,7 +419,7 @@ def _named_official(m: re.Match, ctx: MatchContext, name_first: bool):
     title, ruler, complement = office.canonical, office.ruler, office.complement
     if title in _options(ctx).get("titles_needing_complement", []) and not complement:
         return None  # `عضو`, `مسئول`, `مدیر` alone say no office
-    if _names_no_public_office(complement, ctx):
+    if _names_no_public_office(m, complement, name_first, ctx):
         return None  # `نماینده وزن ۸۶ کیلوگرم`, `دبیر جشنواره فیلم فجر`
     if not name_first and complement and ctx.lexicon_value("organisation_noun", complement.split()[-1]):
         return None  # `رئیس بیمارستان جان هاپکینز`: the name is the hospital's
@@ -733,7 +739,9 @@ def term_of_office(m, ctx):
 def registry(m, ctx):
     """A name of rules/lexicons/official_registry.yaml, with the office the registry gives."""
     honorifics, core = _split_honorifics(_words(m, "span", ctx), ctx)
-    canonical = ctx.lexicon_value("official_registry", " ".join(w for _, _, w in core)) if core else None
+    # a kept honorific may be part of the registry's name (`سردار بردی محمداف`, `شیخ تمیم ...`)
+    named = (_name_value(honorifics, core), " ".join(w for _, _, w in core)) if core else ()
+    canonical = next((c for c in (ctx.lexicon_value("official_registry", n) for n in named) if c), None)
     if not canonical or _given_name_before(m, ctx):
         return None  # `حسن قالیباف اصل` is not محمدباقر قالیباف
     return _registry_entry(canonical, ctx) | {"_core": canonical.split()}
@@ -1023,9 +1031,12 @@ def _home_country(person: Person, ctx: MatchContext) -> str | None:
 
 
 def _offices_named(ctx: MatchContext) -> set[str]:
-    """The offices the article names somewhere (`رئیس جمهور قزاقستان ...`)."""
-    lexicon = ctx.rules.lexicon("official_title")
-    return {lexicon.value(m.group()) for m in _lexicon_regex(lexicon.regex).finditer(ctx.text)}
+    """The offices the article names somewhere (`رئیس جمهور قزاقستان ...`; a ruler's, which is
+    an office only before a country: `امیر قطر`)."""
+    lexicon, rulers = ctx.rules.lexicon("official_title"), ctx.rules.lexicon("ruler_title")
+    named = {lexicon.value(m.group()) for m in _lexicon_regex(lexicon.regex).finditer(ctx.text)}
+    ruler_of = _lexicon_regex(f"(?P<ruler>{rulers.regex})[^\\S\\n]+{ctx.rules.lexicon('country').regex}")
+    return named | {rulers.value(m.group("ruler")) for m in ruler_of.finditer(ctx.text)}
 
 
 @lru_cache(maxsize=1 << 16)

@@ -26,12 +26,3 @@ def seed_facts(seed_run) -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def seed_gold() -> list[dict]:
     return [json.loads(line) for line in open(DATA / "seeds.gold.jsonl", encoding="utf-8")]
-
-
-def lexicon_forms(*names: str) -> list[tuple[str, str, object]]:
-    """Every form of these lexicons with the value it stands for: (lexicon, form, value), for
-    tests that prove a new lexicon line is found without anyone writing an example for it."""
-    from pipeline.rules import default_rules
-
-    lexicons = default_rules().lexicons
-    return [(name, form, lexicons[name].value(form)) for name in names for form in lexicons[name].forms]

@@ -6,8 +6,6 @@ from pipeline.ingest import document_from_text
 from pipeline.rules import default_rules
 from pipeline.run import extract_tables, extract_text
 
-from conftest import lexicon_forms
-
 # text -> the facts of the given type it holds: (span, values)
 FOUND = [
     ("doc_count", "در این سفر ۱۴ سند همکاری امضا کردیم", [("۱۴ سند همکاری", {"count": 14, "kind": "سند"})]),
@@ -52,33 +50,6 @@ def test_number_facts(fact_type, text, expected):
         assert text[fact["start"] : fact["end"]] == span
         for key, value in values.items():
             assert fact[key] == (pytest.approx(value) if isinstance(value, float) else value), key
-
-
-# every form of these lexicons, after a number, as a fact type reads it: (type, text, the value columns)
-def _fact_of_form(lexicon: str, form: str, value) -> tuple[str, str, dict]:
-    if lexicon == "currency":
-        return "money", f"۵ {form}", {"amount": 5.0, "currency": value}
-    if lexicon == "scale":
-        return "money", f"۵ {form} دلار", {"amount": 5.0 * value, "currency": "USD"}
-    if lexicon in ("quantity_unit", "people_noun"):
-        return "quantity", f"۵ {form}", {"value": 5.0, "unit": value}
-    return "doc_count", f"۵ {form}", {"count": 5, "kind": value}
-
-
-LEXICON_FORMS = lexicon_forms("currency", "scale", "quantity_unit", "people_noun", "document_kind")
-
-
-@pytest.mark.parametrize("lexicon,form,value", LEXICON_FORMS, ids=[f"{n}:{f}" for n, f, _ in LEXICON_FORMS])
-def test_every_lexicon_form_is_found_after_a_number(lexicon, form, value):
-    """A new line in a lexicon is found by its rule without anyone writing an example for it."""
-    fact_type, span, values = _fact_of_form(lexicon, form, value)
-    text = f"گزارش شد که {span} ثبت شد"
-    facts = extract_text(text)
-    facts = facts[facts.fact_type == fact_type]
-    assert list(facts.text) == [span]
-    fact = facts.iloc[0]
-    for key, expected in values.items():
-        assert fact[key] == (pytest.approx(expected) if isinstance(expected, float) else expected), key
 
 
 def test_named_documents_are_rows_of_their_own_table():

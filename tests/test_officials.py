@@ -8,12 +8,11 @@ import pytest
 from pipeline.evaluate import evaluate
 from pipeline.facttypes.official import same_name, same_word
 from pipeline.facttypes import MatchContext
-from pipeline.normalize import normalize_text
 from pipeline.rulefiles import RULES_DIR
 from pipeline.rules import default_rules, load_rules
 from pipeline.run import extract_text, run_pipeline
 
-from conftest import ROOT, lexicon_forms
+from conftest import ROOT
 
 
 def _officials(text: str, rules=None):
@@ -173,38 +172,3 @@ def test_one_quoted_word_after_an_office_is_the_place_not_the_holder():
 def test_two_offices_joined_by_and_share_the_country_written_after_the_second(text, countries):
     found = _officials(text)
     assert [None if pd.isna(f["country"]) else f["country"] for f in found] == countries
-
-
-# what each office lexicon needs after its form to name an office: a ruler's title is an office
-# only before a country (`امیر قطر`), a head of titles_needing_complement only with the words
-# that say which office (`عضو سازمان بنادر`)
-COUNTRY_AFTER_RULER = "قطر"
-COMPLEMENT = "سازمان بنادر"
-OFFICE_FORMS = lexicon_forms("official_title", "ruler_title")
-PLURAL_OFFICE_FORMS = lexicon_forms("official_title_plural")
-
-
-def _words_after_office(lexicon: str, head: str) -> str:
-    if lexicon == "ruler_title":
-        return f" {COUNTRY_AFTER_RULER}"
-    needing = default_rules().options("official")["titles_needing_complement"]
-    return f" {COMPLEMENT}" if head in needing else ""
-
-
-@pytest.mark.parametrize("lexicon,form,head", OFFICE_FORMS, ids=[f"{n}:{f}" for n, f, _ in OFFICE_FORMS])
-def test_every_office_form_is_found_after_a_name(lexicon, form, head):
-    """A new spelling of an office is found by the official rules without anyone writing an
-    example for it; the title is the article's words, folded as the normalized text is."""
-    after = _words_after_office(lexicon, head)
-    found = _officials(f"علی کاظمی {form}{after} گفت")
-    title = normalize_text(form)[0] + ("" if lexicon == "ruler_title" else after)
-    country = COUNTRY_AFTER_RULER if lexicon == "ruler_title" else "ایران"
-    assert found == [{"text": "علی کاظمی", "name": "علی کاظمی", "title": title, "country": country}]
-
-
-@pytest.mark.parametrize("lexicon,form,head", PLURAL_OFFICE_FORMS, ids=[f"{n}:{f}" for n, f, _ in PLURAL_OFFICE_FORMS])
-def test_every_plural_office_form_is_found_after_two_names(lexicon, form, head):
-    """Each of two people named before a plural office holds its one-person office."""
-    after = _words_after_office(lexicon, head)
-    found = _officials(f"علی کاظمی و حسن مرادی {form}{after} گفتند")
-    assert [(f["text"], f["title"]) for f in found] == [(name, head + after) for name in ("علی کاظمی", "حسن مرادی")]

@@ -290,7 +290,6 @@ class LineFinder:
             key: tuple(self.need_ids.setdefault(n, len(self.need_ids)) for n in needs)
             for key, needs in needs_by_key.items()
         }
-        self.keys = [tuple({key_of(s) for s in need}) for need in self.need_ids]
         # built when first needed (most of the thousands are not, in a run): the regex that
         # checks what is around a key; a need's keys as one search for a line
         self.checks: dict[str, Callable] = {}
@@ -344,8 +343,16 @@ class LineFinder:
         """``find(text, start, end)``: one of the need's keys in ``text[start:end]``, or None."""
         if need_id not in self.key_searches:
             need = self.needs[need_id]
-            self.key_searches[need_id] = ANY_DIGIT_RE.search if need == ANY_DIGIT else _first_key_finder(self.keys[need_id])
+            self.key_searches[need_id] = need_finder(need)
         return self.key_searches[need_id]
+
+
+def need_finder(need: frozenset[str]) -> Callable:
+    """``find(text, start, end)``: one of ``need``'s strings in ``text[start:end]`` as plain text
+    (its key: the word boundaries and spaces around it are left to the rule's regex), or None."""
+    if need == ANY_DIGIT:
+        return ANY_DIGIT_RE.search
+    return _first_key_finder(tuple({key_of(s) for s in need}))
 
 
 def _first_key_finder(keys: tuple[str, ...]) -> Callable:

@@ -30,13 +30,11 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-import ahocorasick
-
 from pipeline import prefilter
 from pipeline.cache import RuleCache, compiled
 from pipeline.lexicons import Lexicon, forms_regex, load_lexicon
 from pipeline.numbers import NUMBER_LEXICONS, number_macros
-from pipeline.prefilter import ANY_DIGIT, LineFinder, LiteralReader, key_of
+from pipeline.prefilter import LineFinder, LiteralReader, need_finder
 from pipeline.rulefiles import PLACEHOLDER, RULES_DIR, RuleError, load_yaml
 from pipeline.schemas import MATCHED_TYPES
 
@@ -74,26 +72,11 @@ class Rule:
         does not holds no match. The stages that run rules on many short texts (link and
         statements on sentences, ingest on an article's start) ask this before the regex: an
         automaton finds the needs faster than ``re`` tries a pattern at every position."""
-        return all(holds(text) for holds in self._need_tests)
+        return all(find(text, 0, len(text)) is not None for find in self._need_finders)
 
     @cached_property
-    def _need_tests(self) -> tuple[Callable[[str], bool], ...]:
-        return tuple(_need_test(need) for need in self.needs)
-
-
-DIGIT = re.compile(r"\d")
-
-
-def _need_test(need: frozenset[str]) -> Callable[[str], bool]:
-    """Whether a text holds one of ``need``'s strings as plain text (the key of each: the word
-    boundaries and spaces around it are left to the rule's regex)."""
-    if need == ANY_DIGIT:
-        return lambda text: DIGIT.search(text) is not None
-    automaton = ahocorasick.Automaton()
-    for key in {key_of(s) for s in need}:
-        automaton.add_word(key, key)
-    automaton.make_automaton()
-    return lambda text: next(automaton.iter(text), None) is not None
+    def _need_finders(self) -> tuple[Callable, ...]:
+        return tuple(need_finder(need) for need in self.needs)
 
 
 @dataclass(frozen=True)

@@ -143,9 +143,10 @@ def match_document(doc, text: str, offsets: OffsetMap, sentence_starts: list[int
     """All facts of one document, as rows with raw offsets."""
     dateline, calendar, anchor = date_anchor(doc, rules)
     lines = ArticleLines(text, rules.line_finder)
-    words = ArticleWords(text, rules.macro("fa_word"))
-    ctx = MatchContext(rules=rules, text=text, dateline=dateline, dateline_calendar=calendar, anchor=anchor, lines=lines, words=words,
-                       scan=requested_candidates)
+    ctx = MatchContext(
+        rules=rules, text=text, dateline=dateline, dateline_calendar=calendar, anchor=anchor,
+        lines=lines, words=ArticleWords(text, rules.macro("fa_word")), scan=requested_candidates,
+    )
     rows = []
     header = dateline_fact(doc)
     if header:

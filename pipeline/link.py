@@ -49,7 +49,8 @@ class Sentence:
         return self.start + self.offsets.to_raw(norm_pos, is_end=is_end)
 
     def norm_pos(self, raw_pos: int) -> int:
-        """The normalized offset of a fact's raw start or end (dropped marks make it a little smaller)."""
+        """The normalized offset of a raw offset of the sentence that folding kept (a fact's start,
+        a fact's end, a cue's start); dropped marks make it a little smaller."""
         return self.offsets.to_norm(raw_pos - self.start)
 
     @property

@@ -59,11 +59,12 @@ class Passage:
         return self.offsets.to_norm(raw_pos - self.start)
 
     def found(self, rule_id: str) -> list[re.Match]:
-        """Every match of a rule's cue in the sentence (rules sharing a pattern share the scan)."""
-        pattern = self.rules[rule_id].pattern
-        matches = self._found.get(pattern.pattern)
+        """Every match of a rule's cue in the sentence (rules sharing a pattern share the scan;
+        a sentence without the cue's needs is not scanned)."""
+        rule = self.rules[rule_id]
+        matches = self._found.get(rule.regex)
         if matches is None:
-            matches = self._found[pattern.pattern] = list(pattern.finditer(self.norm))
+            matches = self._found[rule.regex] = list(rule.pattern.finditer(self.norm)) if rule.may_match(self.norm) else []
         return matches
 
     def clause(self, pos: int) -> tuple[int, int]:

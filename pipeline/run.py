@@ -36,10 +36,11 @@ from pipeline.normalize import normalize_document
 from pipeline.rulefiles import RULES_DIR
 from pipeline.rules import RuleSet, default_rules, load_rules
 from pipeline.schemas import (
-    MATCHED_TYPES, SCHEMAS, empty_frame, merge_parts, part_path, part_paths, read_table, remove_table, write_part, write_table,
+    MATCHED_TYPES, SCHEMAS, empty_frame, iter_table, merge_parts, part_path, part_paths, read_table, remove_table, write_part,
+    write_table,
 )
 from pipeline.sentences import sentence_rows
-from pipeline.statements import build_claims, build_statements
+from pipeline.statements import CLAIM_INPUTS, build_claims, build_statements
 
 DEFAULT_BATCH_SIZE = 200  # articles; small enough that 2 workers share even a few thousand evenly
 SINGLE_FILE_MAX_DOCS = 2_000  # larger runs keep their big tables (text) as datasets only
@@ -446,7 +447,7 @@ def _merge_outputs(out_dir: Path, parts: list[str], summary: RunSummary, rules: 
             merge_parts(name, out_dir, parts)
         else:
             remove_table(name, out_dir, keep_parts=True)
-    write_table("claims", build_claims(read_table("statements", out_dir), rules), out_dir)
+    write_table("claims", build_claims(iter_table("statements", out_dir, CLAIM_INPUTS), rules), out_dir)
     csv_path = out_dir / "facts.csv"
     summary.csv_written = sum(summary.facts.values()) <= CSV_MAX_ROWS
     if summary.csv_written:

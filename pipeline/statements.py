@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import pandas as pd
 
@@ -466,57 +466,78 @@ def _value_range(statement: dict) -> tuple[float, float] | None:
     return None
 
 
-def _bounds(statement: dict, tolerance: dict[str, float]) -> tuple[float, float]:
+@dataclass(frozen=True, slots=True)
+class _Member:
+    """What a claim keeps of one of its statements (a run's claims hold every statement of a
+    known measure: kept small, they fit in memory at 100,000 articles)."""
+
+    fact_id: str
+    doc_id: str
+    low: float
+    high: float
+    bound: str
+    period: tuple[Any, Any] | None
+
+
+def _member(statement: dict, value_range: tuple[float, float]) -> _Member:
+    start, end = statement["period_start"], statement["period_end"]
+    period = (start, end) if has_value(start) and has_value(end) else None
+    return _Member(statement["fact_id"], statement["doc_id"], *value_range, statement["bound"], period)
+
+
+def _bounds(member: _Member, tolerance: dict[str, float]) -> tuple[float, float]:
     """The values a statement allows: its value or range widened by its bound's tolerance."""
-    low, high = statement["_range"]
-    slack = tolerance["about_tolerance"] if statement["bound"] == "about" else tolerance["exact_tolerance"]
-    low, high = low - abs(low) * slack, high + abs(high) * slack
-    if statement["bound"] == "at_least":
+    slack = tolerance["about_tolerance"] if member.bound == "about" else tolerance["exact_tolerance"]
+    low, high = member.low - abs(member.low) * slack, member.high + abs(member.high) * slack
+    if member.bound == "at_least":
         high = math.inf
-    elif statement["bound"] == "at_most":
+    elif member.bound == "at_most":
         low = -math.inf
     return low, high
 
 
-def _period(statement: dict) -> tuple[Any, Any] | None:
-    start, end = statement.get("period_start"), statement.get("period_end")
-    return (start, end) if has_value(start) and has_value(end) else None
-
-
-def _cluster(statements: list[dict]) -> list[list[dict]]:
+def _cluster(members: list[_Member]) -> list[list[_Member]]:
     """Statements whose periods all overlap one another, earliest first; an undated statement is
     a claim alone (nothing shows it is about the same time as another)."""
-    undated = [[s] for s in statements if _period(s) is None]
-    clusters: list[tuple[list[dict], Any, Any]] = []  # members, latest start, earliest end
-    for statement in sorted((s for s in statements if _period(s) is not None), key=_period):
-        start, end = _period(statement)
-        for k, (members, latest_start, earliest_end) in enumerate(clusters):
+    undated = [[m] for m in members if m.period is None]
+    clusters: list[tuple[list[_Member], Any, Any]] = []  # members, latest start, earliest end
+    for member in sorted((m for m in members if m.period is not None), key=lambda m: m.period):
+        start, end = member.period
+        for k, (together, latest_start, earliest_end) in enumerate(clusters):
             if start <= earliest_end and latest_start <= end:
-                clusters[k] = (members + [statement], max(latest_start, start), min(earliest_end, end))
+                clusters[k] = (together + [member], max(latest_start, start), min(earliest_end, end))
                 break
         else:
-            clusters.append(([statement], start, end))
-    return [members for members, _, _ in clusters] + undated
+            clusters.append(([member], start, end))
+    return [together for together, _, _ in clusters] + undated
 
 
 CLAIM_KEY = ("measure", "parties", "from_country", "to_country", "goods", "modality", "unit", "per_year")
+# the statements' columns claims are made of (a run of 100,000 articles reads no more of them)
+CLAIM_INPUTS = tuple(dict.fromkeys(
+    ("fact_id", "doc_id", "fact_type", "bound", "change_fact_id", "period_start", "period_end", *CLAIM_KEY, *STATEMENT_VALUE_COLUMNS)
+))
 
 
-def build_claims(statements: pd.DataFrame, rules: RuleSet | None = None) -> pd.DataFrame:
-    """statements of a whole run → ``claims``: the same measure, parties, direction, goods,
+def build_claims(statements: pd.DataFrame | Iterable[pd.DataFrame], rules: RuleSet | None = None) -> pd.DataFrame:
+    """statements of a whole run (a frame, or its pieces one after another: only what claims
+    keep of each statement is held) → ``claims``: the same measure, parties, direction, goods,
     modality, unit and rate over overlapping periods, across articles. Figures of no known
     measure (`other`) or without a value make no claim."""
     rules = rules or default_rules()
     tolerance = {r.producer: r.options for r in rules.for_type("statement")}["agree"]
-    groups: dict[tuple, list[dict]] = {}
-    for statement in rows_of(statements[statements.measure != "other"]):
-        statement["_range"] = _value_range(statement)
-        if statement["_range"] is None:
-            continue
-        statement["unit"] = _unit_of(statement)
-        statement["parties"] = sorted(statement["parties"]) if statement["parties"] is not None else []
-        key = tuple(tuple(statement[c]) if c == "parties" else _or_none(statement[c]) for c in CLAIM_KEY)
-        groups.setdefault(key, []).append(statement)
+    groups: dict[tuple, list[_Member]] = {}
+    for piece in [statements] if isinstance(statements, pd.DataFrame) else statements:
+        known = piece.loc[piece.measure != "other", list(CLAIM_INPUTS)]
+        for values in zip(*(known[c].tolist() for c in CLAIM_INPUTS)):  # a row's dict at a time
+            statement = dict(zip(CLAIM_INPUTS, values))
+            value_range = _value_range(statement)
+            if value_range is None:
+                continue
+            statement["unit"] = _unit_of(statement)
+            statement["parties"] = sorted(statement["parties"]) if statement["parties"] is not None else []
+            key = tuple(tuple(statement[c]) if c == "parties" else _or_none(statement[c]) for c in CLAIM_KEY)
+            groups.setdefault(key, []).append(_member(statement, value_range))
     rows = []
     for key, members in groups.items():
         for cluster in _cluster(members):
@@ -531,21 +552,21 @@ def _or_none(value: Any) -> Any:
     return value if has_value(value) else None
 
 
-def _claim(key: dict, members: list[dict], tolerance: dict[str, float]) -> dict:
-    members = sorted(members, key=lambda s: (s["doc_id"], s["fact_id"]))
-    bounds = [_bounds(s, tolerance) for s in members]
-    periods = [_period(s) for s in members if _period(s) is not None]
-    statement_ids = [s["fact_id"] for s in members]
+def _claim(key: dict, members: list[_Member], tolerance: dict[str, float]) -> dict:
+    members = sorted(members, key=lambda m: (m.doc_id, m.fact_id))
+    bounds = [_bounds(m, tolerance) for m in members]
+    periods = [m.period for m in members if m.period is not None]
+    statement_ids = [m.fact_id for m in members]
     return key | {
         "claim_id": "claim:" + hashlib.sha1("\0".join(statement_ids).encode()).hexdigest()[:16],
         "parties": list(key["parties"]),
         "period_start": min((p[0] for p in periods), default=None),
         "period_end": max((p[1] for p in periods), default=None),
-        "n_docs": len({s["doc_id"] for s in members}),
+        "n_docs": len({m.doc_id for m in members}),
         "n_statements": len(members),
-        "doc_ids": sorted({s["doc_id"] for s in members}),
+        "doc_ids": sorted({m.doc_id for m in members}),
         "statement_ids": statement_ids,
-        "min_value": min(s["_range"][0] for s in members),
-        "max_value": max(s["_range"][1] for s in members),
+        "min_value": min(m.low for m in members),
+        "max_value": max(m.high for m in members),
         "agree": max(low for low, _ in bounds) <= min(high for _, high in bounds),
     }

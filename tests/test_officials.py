@@ -172,3 +172,17 @@ def test_one_quoted_word_after_an_office_is_the_place_not_the_holder():
 def test_two_offices_joined_by_and_share_the_country_written_after_the_second(text, countries):
     found = _officials(text)
     assert [None if pd.isna(f["country"]) else f["country"] for f in found] == countries
+
+
+@pytest.mark.parametrize("duty", ["مدیر عاملی", "مدیر\u200cعاملی", "مدیرعاملی", "مدير عاملي", "دبیر کلی", "دبير کلي"])
+def test_a_duty_written_apart_is_the_years_of_an_office_not_an_office_and_its_complement(duty):
+    """`دوران مدیر عاملی X` is X's years as مدیرعامل, however the duty is spaced or spelled, and
+    the name ends before the noun of the compound verb `تصویب شد`."""
+    text = f"این قانون در دوران {duty} علی کاظمی تصویب شد."
+    facts = extract_text(text)
+    people = facts[facts.fact_type == "official"].to_dict("records")
+    start = text.index("علی کاظمی")
+    office = "مدیرعامل" if "عامل" in duty else "دبیرکل"
+    assert [(p["start"], p["end"], p["name"], p["title"], p["rule_id"]) for p in people] == [
+        (start, start + len("علی کاظمی"), "علی کاظمی", office, "official.term_of_office")
+    ]

@@ -395,8 +395,18 @@ def _after_body_noun(start: int, ctx: MatchContext) -> bool:
     return before is not None and ctx.lexicon_value("organisation_noun", before.group(1)) is not None
 
 
+def _duty_written_apart(m: re.Match, ctx: MatchContext) -> bool:
+    """The office's head is the first word of a duty written apart (`دبیر کلی`, `مدیر عاملی`:
+    office_duty.yaml), which names the years of an office (`دوران مدیر عاملی X`), not an office
+    and its complement."""
+    duty = _lexicon_regex(ctx.rules.lexicon("office_duty").regex).match(ctx.text, m.start("title"))
+    return duty is not None and duty.end() > m.end("title")
+
+
 def _named_official(m: re.Match, ctx: MatchContext, name_first: bool):
     """The values of an office-beside-a-name match, or None when the words are not a name."""
+    if _duty_written_apart(m, ctx):
+        return None  # `دوران مدیر عاملی X`: the duty مدیرعاملی, not the office مدیر and its complement عاملی
     words = _words(m, "span", ctx)
     # a name in quotes (`«کریم امیری» رئیس`), not a quotation that starts with it (`« هنوز بازپرس`)
     quoted = m.groupdict().get("quote") is not None and CLOSING_QUOTE.match(ctx.text, m.end("span")) is not None
@@ -410,9 +420,8 @@ def _named_official(m: re.Match, ctx: MatchContext, name_first: bool):
     honorifics, core = _split_honorifics(words, ctx)
     if name_first and _fallen(honorifics, ctx):
         return None  # `شهید شفیع‌زاده به‌عنوان فرمانده`: a fallen commander's office is history
-    if not name_first:  # `شهباز شریف وارد اسلام‌آباد شد`, `جیمز ماتیس زد`: a very frequent word or a verb ends the name
-        ends = [i for i, (_, _, w) in enumerate(core) if i and (_is_frequent_inside(w, ctx) or _is_verb(w, ctx))]
-        core = core[: ends[0]] if ends else core
+    if not name_first:  # `شهباز شریف وارد اسلام‌آباد شد`, `جیمز ماتیس زد`, `علی کاظمی افتتاح شد`
+        core = _name_before_verb(core, ctx)
     if not core:
         return None
     office = _office(m, ctx, name_first)
@@ -665,12 +674,16 @@ def speaker_office(m, ctx):
 
 def _name_before_verb(core, ctx: MatchContext):
     """A name's words up to a very frequent word, a verb, an office, or the noun of a compound verb
-    (`جعفری یادآور شد`, `کلینتون وضع شد`)."""
+    (`جعفری یادآور شد`, `کلینتون وضع شد`, `علی کاظمی تصویب شد`). The word before a light verb
+    stays when the name would be cut short without it: nothing left, or a given name alone
+    (`استعفای وزیر کشور علی کاظمی شد`, `سرهنگ جعفری شد`)."""
     ends = [i for i, (_, _, w) in enumerate(core) if i and (_is_frequent_inside(w, ctx) or _is_verb(w, ctx) or _is_verb_like(w) or ctx.lexicon_value("official_title", w))]
     core = core[: ends[0]] if ends else core
     after = NEXT_WORD.match(ctx.text, core[-1][1]) if core else None
     if after and after.group(1) in _options(ctx).get("light_verbs", []):
-        core = core[:-1]
+        rest = core[:-1]
+        if rest and not (len(rest) == 1 and _is_given_name(rest[0][2], ctx)):
+            core = rest
     return core
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import lru_cache
 
+from pipeline.cache import compiled
 from pipeline.calendars import (
     calendar_interval,
     century_interval,
@@ -86,13 +86,8 @@ def _fact(interval, calendar: str | None, precision: str) -> dict:
     return {"date_start": start, "date_end": end, "calendar": calendar, "precision": precision}
 
 
-@lru_cache(maxsize=None)
-def _compiled(pattern: str) -> re.Pattern:
-    return re.compile(pattern)
-
-
 def _is_macro(ctx: MatchContext, name: str, text: str) -> bool:
-    return _compiled(ctx.rules.macros[name]).fullmatch(text) is not None
+    return compiled(ctx.rules.macros[name]).fullmatch(text) is not None
 
 
 def read_month(ctx: MatchContext, surface: str | None) -> tuple[str, int] | None:
@@ -297,7 +292,7 @@ def year_in_words(m, ctx):
 def spaced_out(ctx: MatchContext, glued: str) -> str:
     """A number in words written without spaces, spaced as the number reader reads it:
     "دوهزاروده" → "دو هزار و ده" (number words first, so نود is ninety, not ن و د)."""
-    words = _compiled(f"{ctx.rules.macros['glued_number_word']}|و")
+    words = compiled(f"{ctx.rules.macros['glued_number_word']}|و")
     return " ".join(words.findall(glued))
 
 
@@ -560,7 +555,7 @@ def finish_dates(candidates: list, ctx: MatchContext) -> list:
     """A date after a word of ``period_part`` (اواخر آبان ۱۳۹۸, پایان سال جاری) starts at the word;
     a date read from a table's ``published`` field rather than a dateline says so in its rule id
     (``date.relative.day@published``)."""
-    part_before = _compiled(f"(?:{ctx.rules.macros['period_part']})[ \t\u200c]+$")
+    part_before = compiled(f"(?:{ctx.rules.macros['period_part']})[ \t\u200c]+$")
     for cand in candidates:
         if found := part_before.search(ctx.text, max(0, cand.start - PERIOD_PART_REACH), cand.start):
             cand.start = found.start()

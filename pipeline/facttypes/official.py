@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable
 
+from pipeline.cache import compiled
 from pipeline.candidates import resolve_overlaps
 from pipeline.facttypes import MatchContext, finalizer, producer
 from pipeline.given_names import source_given_names
@@ -154,7 +155,7 @@ def _starts_full_name(words, i: int, ctx: MatchContext) -> bool:
     word = words[i][2]
     if _is_given_name(word, ctx):
         return True
-    if i + 1 >= len(words) or name_key(word) not in source_given_names() or _frequency_at_least(word, "common_word_frequency", ctx):
+    if i + 1 >= len(words) or name_key(word) not in source_given_names() or _is_common(word, ctx):
         return False
     surname = words[i + 1][2]
     return _has_surname_ending(surname, ctx) and _surname_like(surname, ctx, alone=False)
@@ -894,10 +895,9 @@ def _last_country(ctx: MatchContext, before: int) -> str | None:
     return ctx.lexicon_value("country", found) if found else None
 
 
-@lru_cache(maxsize=8)
 def _lexicon_regex(regex: str) -> re.Pattern:
     """A lexicon's regex that also ends at a word's end."""
-    return re.compile(regex + r"(?![\w\u200c])")
+    return compiled(regex + r"(?![\w\u200c])")
 
 
 def _find_person(people: list[Person], core: list[str], title, registry_name, ctx) -> Person | None:

@@ -21,7 +21,7 @@ import pandas as pd
 from pipeline.normalize import OffsetMap, fold_span, read_normalized
 from pipeline.lexicons import form_parts
 from pipeline.rules import Rule, RuleSet, default_rules
-from pipeline.schemas import rows_of
+from pipeline.schemas import records_by_doc
 
 FIGURE_TYPES = ("money", "doc_count", "percent", "quantity")
 # what linking reads of a fact (the records of a table with all the other columns cost twice as much)
@@ -301,11 +301,8 @@ def link_facts(facts: pd.DataFrame, sentences: pd.DataFrame, normalized: pd.Data
     ordered = sentences.sort_values(["doc_id", "sentence_id"])
     for doc_id, *span in zip(*(ordered[c].tolist() for c in ("doc_id", "sentence_id", "start", "end"))):
         sentences_by_doc.setdefault(doc_id, []).append(tuple(span))
-    facts_by_doc: dict[str, list[dict]] = {}
-    for record in rows_of(facts.reindex(columns=FACT_COLUMNS).sort_values(["doc_id", "start"], kind="stable")):
-        facts_by_doc.setdefault(record["doc_id"], []).append(record)
     rows: list[dict] = []
-    for doc_id, records in facts_by_doc.items():
+    for doc_id, records in records_by_doc(facts.reindex(columns=FACT_COLUMNS)).items():
         if not any(r["fact_type"] in FIGURE_TYPES for r in records):
             continue
         rows += link_document(folded_by_id[doc_id], sentences_by_doc[doc_id], records, datelines.get(doc_id), rules)

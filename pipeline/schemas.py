@@ -224,6 +224,16 @@ def rows_of(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [dict(zip(names, row)) for row in zip(*(frame[name].tolist() for name in names))]
 
 
+def records_by_doc(frame: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
+    """The rows of a table (:func:`rows_of`) grouped by ``doc_id``, each article's in the order
+    of ``start``: one pass over the table, not one pandas selection per article (thousands per
+    batch)."""
+    by_doc: dict[str, list[dict[str, Any]]] = {}
+    for record in rows_of(frame.sort_values(["doc_id", "start"], kind="stable")):
+        by_doc.setdefault(record["doc_id"], []).append(record)
+    return by_doc
+
+
 def to_arrow(name: str, frame: pd.DataFrame) -> pa.Table:
     """Cast ``frame`` to the registered schema; missing or unexpected columns are an error."""
     schema = SCHEMAS[name]

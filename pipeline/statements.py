@@ -28,7 +28,7 @@ import pandas as pd
 from pipeline.link import FIGURE_TYPES
 from pipeline.normalize import OffsetMap, fold_span, read_normalized
 from pipeline.rules import Rule, RuleSet, default_rules
-from pipeline.schemas import SCHEMAS, STATEMENT_VALUE_COLUMNS, empty_frame, has_value, rows_of
+from pipeline.schemas import SCHEMAS, STATEMENT_VALUE_COLUMNS, empty_frame, has_value, records_by_doc
 
 WORD = re.compile(r"[^\s\u200c]+")
 STATEMENT_COLUMNS = SCHEMAS["statements"].names
@@ -434,12 +434,8 @@ def build_statements(
     sentences_by_doc: dict[str, dict[int, tuple[int, int]]] = {}
     for doc_id, sentence_id, start, end in zip(*(sentences[c].tolist() for c in ("doc_id", "sentence_id", "start", "end"))):
         sentences_by_doc.setdefault(doc_id, {})[sentence_id] = (start, end)
-    # one pass over the table, not one pandas selection per article
-    figures_by_doc: dict[str, list[dict]] = {}
-    for record in rows_of(figures.sort_values(["doc_id", "start"], kind="stable")):
-        figures_by_doc.setdefault(record["doc_id"], []).append(record)
     rows: list[dict] = []
-    for doc_id, doc_figures in figures_by_doc.items():
+    for doc_id, doc_figures in records_by_doc(figures).items():
         rows += document_statements(raw_by_id[doc_id], folded_by_id[doc_id], sentences_by_doc[doc_id], doc_figures, official_country, rules)
     return pd.DataFrame(rows).reindex(columns=STATEMENT_COLUMNS) if rows else empty_frame("statements")
 

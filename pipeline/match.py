@@ -16,7 +16,7 @@ import pandas as pd
 from pipeline.candidates import Candidate, resolve_overlaps
 from pipeline.facttypes import MatchContext, get_finalizer, get_producer, is_on_request
 from pipeline.facttypes.date import read_published
-from pipeline.normalize import OffsetMap
+from pipeline.normalize import OffsetMap, read_normalized
 from pipeline.prefilter import ArticleLines
 from pipeline.rules import Rule, RuleSet, StartsNear, default_rules
 from pipeline.schemas import MATCHED_TYPES, SCHEMAS
@@ -180,9 +180,8 @@ def match_documents(
     docs = {d.doc_id: d for d in documents.itertuples(index=False)}
     starts = sentences.groupby("doc_id")["start"].apply(list).to_dict()
     rows: list[dict] = []
-    for norm in normalized.itertuples(index=False):
-        offsets = OffsetMap.of_row(norm)
-        rows.extend(match_document(docs[norm.doc_id], norm.text, offsets, starts.get(norm.doc_id, [0]), rules))
+    for doc_id, (text, offsets) in read_normalized(normalized).items():
+        rows.extend(match_document(docs[doc_id], text, offsets, starts.get(doc_id, [0]), rules))
     return facts_by_type(rows)
 
 

@@ -95,11 +95,6 @@ class OffsetMap:
     shift_by: tuple[int, ...] = ()
 
     @classmethod
-    def of_row(cls, row) -> "OffsetMap":
-        """The map of a row of the ``normalized`` table."""
-        return cls.of_lists(row.shift_at, row.shift_by)
-
-    @classmethod
     def of_lists(cls, shift_at, shift_by) -> "OffsetMap":
         """The map of a row's ``shift_at``/``shift_by`` cells (lists, or arrays when read from
         Parquet) as tuples of Python ints."""

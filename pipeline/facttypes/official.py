@@ -271,8 +271,10 @@ def _names_no_public_office(m: re.Match, complement: str | None, name_first: boo
     if any(ctx.lexicon_value("not_an_office", w) for w in words + pairs):
         return True
     office_parts = [m.end(g) for g, text in m.groupdict().items() if text and g in ("title", "modifier", "country", "complement")]
+    if not name_first or not office_parts:
+        return False
     after = _lexicon_regex(rf"[^\S\n]+(?:{ctx.rules.lexicon('not_an_office').regex})")
-    return name_first and bool(office_parts) and after.match(ctx.text, max(office_parts)) is not None
+    return after.match(ctx.text, max(office_parts)) is not None
 
 
 def _complement_country(complement: str | None, ctx: MatchContext) -> str | None:

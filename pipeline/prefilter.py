@@ -26,8 +26,9 @@ import ahocorasick
 from pipeline import pattern_syntax
 from pipeline.cache import compiled
 
-# what the needs read here depend on: the code that read them (as imported, not as on disk now)
-READER_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+# what the needs and widths read here depend on: the code that read them, this module and the
+# pattern parser (as imported, not as on disk now)
+READER_VERSION = hashlib.sha256(b"".join(Path(m).read_bytes() for m in (__file__, pattern_syntax.__file__))).hexdigest()[:16]
 MAX_STRINGS = 4096  # larger literal sets are not worth the automaton's memory
 NEEDS_KEPT = 3  # the most selective needs of a rule; more seldom skip another line
 # Besides plain characters, a literal string may hold marks where the pattern asserts that no

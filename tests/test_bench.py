@@ -33,3 +33,20 @@ def test_compare_reports_lost_added_and_changed_facts():
     assert result["added"].fact_id.tolist() == ["d:money:20-25"]
     assert result["changed"][["fact_id", "column", "before", "after"]].values.tolist() == [
         ["d:money:0-5", "amount", 5.0, 6.0]]
+
+
+def test_match_parts_reports_each_part_and_leaves_the_matcher_as_it_was(tmp_path, capsys, monkeypatch):
+    import sys
+
+    from bench import match_parts
+    from pipeline import match
+
+    corpus = generate(3, tmp_path / "corpus", seed=3)
+    run_pipeline(corpus, tmp_path / "out")
+    before = (match.scan_regions, match.get_producer, match.get_finalizer, match.ArticleLines.__init__, match.ArticleLines.regions)
+    monkeypatch.setattr(sys, "argv", ["match_parts", str(tmp_path / "out")])
+    match_parts.main()
+    printed = capsys.readouterr().out
+    assert "match stage: 3 articles" in printed
+    assert all(part in printed for part in ("scans money", "finalizer official", "lines: the automaton's pass", "the rest"))
+    assert (match.scan_regions, match.get_producer, match.get_finalizer, match.ArticleLines.__init__, match.ArticleLines.regions) == before

@@ -18,6 +18,7 @@ import time
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pandas as pd
 
@@ -25,50 +26,45 @@ from pipeline import match
 from pipeline.rules import default_rules
 
 
-@contextmanager
-def timed(owner, name: str, seconds: Counter, label) -> None:
-    """``owner.name`` adds its time to ``seconds[label(*args)]`` while the block runs."""
-    original = getattr(owner, name)
+def clocked(function, seconds: Counter, label):
+    """``function``, adding the time of each call to ``seconds[label(*args)]``."""
 
     def wrapper(*args, **kwargs):
         start = time.perf_counter()
         try:
-            return original(*args, **kwargs)
+            return function(*args, **kwargs)
         finally:
             seconds[label(*args)] += time.perf_counter() - start
 
-    setattr(owner, name, wrapper)
+    return wrapper
+
+
+@contextmanager
+def replaced(owner, name: str, replacement) -> Iterator[None]:
+    """``owner.name`` is ``replacement`` while the block runs."""
+    original = getattr(owner, name)
+    setattr(owner, name, replacement)
     try:
         yield
     finally:
         setattr(owner, name, original)
 
 
-@contextmanager
-def timed_lookups(lookup: str, seconds: Counter, part: str) -> None:
+def timed(owner, name: str, seconds: Counter, label):
+    """``owner.name`` adds its time to ``seconds[label(*args)]`` while the block runs."""
+    return replaced(owner, name, clocked(getattr(owner, name), seconds, label))
+
+
+def timed_lookups(lookup: str, seconds: Counter, part: str):
     """The functions ``match.<lookup>(fact_type, ...)`` returns add their time to
-    ``seconds[f"{part} {fact_type}"]``."""
+    ``seconds[f"{part} {fact_type}"]`` while the block runs."""
     original = getattr(match, lookup)
 
     def wrapped_lookup(fact_type, *names):
         found = original(fact_type, *names)
-        if found is None:
-            return None
+        return None if found is None else clocked(found, seconds, lambda *_: f"{part} {fact_type}")
 
-        def wrapper(*args):
-            start = time.perf_counter()
-            try:
-                return found(*args)
-            finally:
-                seconds[f"{part} {fact_type}"] += time.perf_counter() - start
-
-        return wrapper
-
-    setattr(match, lookup, wrapped_lookup)
-    try:
-        yield
-    finally:
-        setattr(match, lookup, original)
+    return replaced(match, lookup, wrapped_lookup)
 
 
 def main() -> None:

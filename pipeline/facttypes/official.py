@@ -40,7 +40,12 @@ def _has_surname_ending(word: str, ctx: MatchContext) -> bool:
 
 
 def _is_common(word: str, ctx: MatchContext) -> bool:
-    return word in _common_words(_options(ctx)["common_word_frequency"])
+    return word in _common(ctx)
+
+
+def _common(ctx: MatchContext) -> frozenset[str]:
+    """The ordinary words: those at least ``common_word_frequency`` times in hazm's list."""
+    return _common_words(_options(ctx)["common_word_frequency"])
 
 
 @lru_cache(maxsize=2)
@@ -1077,7 +1082,7 @@ def _may_be_named(people: list[Person], ctx: MatchContext) -> Callable[[str], bo
     name one of ``people`` or a registry person: no common word, and the shape of one of their
     names. Most words of an article fail it and are not read further."""
     shapes = _surname_shapes(people) | _registry_index(ctx).mention_shapes
-    common = _common_words(_options(ctx)["common_word_frequency"])
+    common = _common(ctx)
     return lambda word: word not in common and _shape(word) in shapes
 
 
@@ -1085,10 +1090,9 @@ def _mention_starts(may_name: Callable[[str], bool], ctx: MatchContext) -> list[
     """Where a mention may start: at each word that ``may_name`` (asked once per distinct word
     of the article but a common one), or at the first of the honorifics right before it
     (`آقای دکتر عراقچی`)."""
-    common = _common_words(_options(ctx)["common_word_frequency"])
     starts = set()
     honorifics_before: dict[int, int] | None = None  # where honorifics end → where they start
-    for start in ctx.words.starts_of(may_name, skip=common):
+    for start in ctx.words.starts_of(may_name, skip=_common(ctx)):
         if honorifics_before is None:
             honorifics_before = {m.end(): m.start() for m in ctx.rules.macro("honorific_before_name").finditer(ctx.text)}
         while start in honorifics_before:

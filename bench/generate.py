@@ -74,12 +74,19 @@ def article(rng: random.Random, paragraphs: list[str]) -> str:
     return header(rng) + "\n\n".join(chosen) + "\n"
 
 
+GENERATED = re.compile(r"\.complete|bench_\d{6}\.txt")  # the files generate writes
+
+
 def generate(n_articles: int, out_dir: Path, seed: int = 0) -> Path:
-    """Write ``n_articles`` .txt files into ``out_dir`` (in subfolders of 1000) unless already there."""
+    """Write ``n_articles`` .txt files into ``out_dir`` (in subfolders of 1000) unless already there.
+
+    A folder that holds other files (someone's own corpus) is left as it is: SystemExit."""
     out_dir = Path(out_dir)
     done = out_dir / ".complete"
     if done.exists() and done.read_text() == f"{n_articles} {seed}":
         return out_dir
+    if out_dir.exists() and (other := next((p for p in out_dir.rglob("*") if p.is_file() and not GENERATED.fullmatch(p.name)), None)):
+        raise SystemExit(f"{out_dir} holds files the generator did not write ({other.name}): give an empty or new folder")
     rng = random.Random(seed)
     paragraphs = seed_paragraphs()
     for i in range(n_articles):

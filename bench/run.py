@@ -1,6 +1,7 @@
 """The benchmark: MB/s, articles/s, facts/s and peak RSS of the whole pipeline and of each stage.
 
     python -m bench.run --articles 10000          # what `make bench` runs
+    python -m bench.run --corpus DIR --workers 1  # a folder of your own .txt articles, as it is
 
 1. the whole pipeline: `facts run CORPUS --out TMP --workers W` as a user runs it (a fresh
    output folder, so nothing is skipped), for each W of --workers; peak RSS is the largest sum
@@ -88,6 +89,12 @@ def run_whole(corpus: Path, workers: int, extra: list[str]) -> dict:
     return {"seconds": seconds, "cpu": sum(cpu_by_pid.values()), "peak_rss": peak, "facts": n_facts, "summary": output.splitlines()[0]}
 
 
+def is_corpus(folder: Path) -> bool:
+    """True for a folder of .txt articles that the generator did not write (a real corpus to
+    measure on, never to be written into)."""
+    return not (folder / ".complete").exists() and any(folder.rglob("*.txt"))
+
+
 WARM_UP = 50  # articles every stage reads once before the stages are timed
 
 
@@ -149,10 +156,14 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--workers", default=f"1,{os.cpu_count() or 1}", help="comma-separated worker counts to run")
     parser.add_argument("--stage-articles", type=int, default=1000)
-    parser.add_argument("--corpus", type=Path, default=None, help="default: bench/corpus/N, generated if missing")
+    parser.add_argument("--corpus", type=Path, default=None,
+                        help="a folder of .txt articles, read as it is (--articles is then its count); default: bench/corpus/N, generated if missing")
     args = parser.parse_args()
 
-    corpus = generate(args.articles, args.corpus or ROOT / "bench" / "corpus" / str(args.articles))
+    if args.corpus is not None and is_corpus(args.corpus):
+        corpus, args.articles = args.corpus, sum(1 for _ in args.corpus.rglob("*.txt"))
+    else:
+        corpus = generate(args.articles, args.corpus or ROOT / "bench" / "corpus" / str(args.articles))
     mb = sum(p.stat().st_size for p in corpus.rglob("*.txt")) / 1e6
     load = os.getloadavg()[0]
     print(f"corpus: {args.articles} articles, {mb:.1f} MB of text ({corpus}); {os.cpu_count()} cores, load average {load:.1f}")

@@ -50,3 +50,20 @@ def test_match_parts_reports_each_part_and_leaves_the_matcher_as_it_was(tmp_path
     assert "match stage: 3 articles" in printed
     assert all(part in printed for part in ("scans money", "finalizer official", "lines: the automaton's pass", "the rest"))
     assert (match.scan_regions, match.get_producer, match.get_finalizer, match.ArticleLines.__init__, match.ArticleLines.regions) == before
+
+
+def test_a_real_corpus_is_measured_as_it_is_and_never_written_into(tmp_path):
+    import pytest
+
+    from bench.run import is_corpus
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "article.txt").write_text("رئیس‌جمهور گفت.", encoding="utf-8")
+    assert is_corpus(mine)
+    with pytest.raises(SystemExit, match="article.txt"):
+        generate(5, mine)
+    assert [p.name for p in mine.rglob("*")] == ["article.txt"]
+    generated = generate(5, tmp_path / "generated")
+    assert not is_corpus(generated) and generate(5, generated) == generated
+    assert len(list(generate(7, generated).rglob("*.txt"))) == 7  # its own files it may write again

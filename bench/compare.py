@@ -1,6 +1,7 @@
 """Fact by fact: what a change to matching lost, added and changed between two runs.
 
     python -m bench.compare BEFORE/facts.parquet AFTER/facts.parquet [--type official] [--show 20]
+    python -m bench.compare BEFORE AFTER     # the output folders of two runs: their facts.parquet
 
 Facts are keyed by `fact_id` (doc, type and raw offsets). A fact in one run only is lost or added;
 a fact in both whose value columns differ is changed, column by column. The counts per type come
@@ -25,6 +26,14 @@ def _same(a, b) -> bool:
     if a_missing or b_missing:
         return a_missing and b_missing
     return str(a) == str(b)
+
+
+def read_facts(path: Path) -> pd.DataFrame:
+    """A run's fact sheet: ``path`` itself, or ``path/facts.parquet`` for an output folder."""
+    sheet = path / "facts.parquet" if path.is_dir() else path
+    if not sheet.is_file():
+        raise SystemExit(f"{path}: no fact sheet here (give a facts.parquet or the output folder of `facts run`)")
+    return pd.read_parquet(sheet)
 
 
 def compare(before: pd.DataFrame, after: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -53,7 +62,7 @@ def main() -> None:
     parser.add_argument("--type", dest="fact_type", default=None, help="only this fact type")
     parser.add_argument("--show", type=int, default=10, help="examples of each kind (default 10)")
     args = parser.parse_args()
-    before, after = pd.read_parquet(args.before), pd.read_parquet(args.after)
+    before, after = read_facts(args.before), read_facts(args.after)
     if args.fact_type:
         before = before[before.fact_type == args.fact_type]
         after = after[after.fact_type == args.fact_type]

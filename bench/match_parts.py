@@ -71,7 +71,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("run", type=Path, help="an output folder of `facts run`")
     args = parser.parse_args()
-    documents, normalized, sentences = (pd.read_parquet(args.run / f"{name}.parquet") for name in ("documents", "normalized", "sentences"))
+    tables = [args.run / f"{name}.parquet" for name in ("documents", "normalized", "sentences")]
+    if missing := [t.name for t in tables if not t.exists()]:
+        raise SystemExit(f"{args.run}: no {', '.join(missing)} here (give the output folder of `facts run`)")
+    documents, normalized, sentences = (pd.read_parquet(t) for t in tables)
     megabytes = normalized.text.str.encode("utf-8").str.len().sum() / 1e6
 
     start = time.perf_counter()

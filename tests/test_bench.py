@@ -67,3 +67,17 @@ def test_a_real_corpus_is_measured_as_it_is_and_never_written_into(tmp_path):
     generated = generate(5, tmp_path / "generated")
     assert not is_corpus(generated) and generate(5, generated) == generated
     assert len(list(generate(7, generated).rglob("*.txt"))) == 7  # its own files it may write again
+
+
+def test_the_bench_tools_say_in_one_line_what_folder_they_need(tmp_path, monkeypatch):
+    import sys
+
+    import pytest
+
+    from bench import compare, match_parts
+
+    for tool, argv in ((compare, [str(tmp_path), str(tmp_path)]), (match_parts, [str(tmp_path)])):
+        monkeypatch.setattr(sys, "argv", ["tool", *argv])
+        with pytest.raises(SystemExit, match="output folder of `facts run`") as exc:
+            tool.main()
+        assert "\n" not in str(exc.value)
